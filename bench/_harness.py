@@ -1,0 +1,80 @@
+"""Benchmark plumbing: thread pinning, timing by medians, tables, JSON.
+
+Import this module *before* numpy: ``pin_threads`` must set the BLAS thread
+variables before OpenBLAS starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+               "MLPCORE_NUM_THREADS")
+
+
+def pin_threads(n: int) -> None:
+    """Give every library ``n`` threads (call before importing numpy)."""
+    for name in THREAD_VARS:
+        os.environ[name] = str(n)
+
+
+def time_call(fn: Callable[[], object], *, min_time: float = 0.05, repeats: int = 7
+              ) -> float:
+    """Median seconds per call: warm up, size the inner loop to >= ``min_time``,
+    take the median over ``repeats`` repetitions."""
+    fn()
+    loops, elapsed = 1, 0.0
+    while True:
+        start = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_time:
+            break
+        loops *= 2 if elapsed == 0 else max(2, int(min_time / elapsed * 1.2))
+    samples = [elapsed / loops]
+    for _ in range(repeats - 1):
+        start = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        samples.append((time.perf_counter() - start) / loops)
+    return statistics.median(samples)
+
+
+def environment() -> dict[str, Any]:
+    """What the numbers were measured with."""
+    import numpy as np
+
+    import mlpcore
+
+    info = mlpcore.info()
+    return {
+        "mlpcore": info.version, "kernels": info.kernel_isa,
+        "mlpcore_threads": info.threads, "numpy": np.__version__,
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+        "python": platform.python_version(), "machine": platform.machine(),
+        "cpu_features": [k for k, v in info.cpu_features.items() if v],
+    }
+
+
+def print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]]) -> None:
+    """``columns``: (key, header, format spec)."""
+    widths = [max(len(h), *(len(format(r[k], f)) for r in rows)) for k, h, f in columns]
+    print("  ".join(h.rjust(w) for (_, h, _), w in zip(columns, widths)))
+    for row in rows:
+        print("  ".join(format(row[k], f).rjust(w) for (k, _, f), w in zip(columns, widths)))
+
+
+def write_json(name: str, payload: dict[str, Any]) -> Path:
+    """Write ``bench/results/<name>.json`` and return its path."""
+    out = Path(__file__).parent / "results" / f"{name}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(payload, indent=2))
+    return out

@@ -1,0 +1,122 @@
+"""The command line: ``mlpcore train``, ``mlpcore info``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from . import runtime
+from .activations import activation_names
+from .backends import BACKEND_NAMES
+from .datasets import Standardizer, load_digits, train_test_split
+from .errors import MlpcoreError
+from .layers import Dense
+from .network import Network
+from .optim import SGD, Adam, Momentum, Optimizer
+
+__all__ = ["main"]
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
+DEFAULT_LR = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adam": 0.005}
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlpcore", description="Dense neural networks on a fast C++ core.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser(
+        "train", help="train a network on the bundled 8x8 digits and report test accuracy")
+    train.add_argument("--hidden", type=_positive_int, nargs="*", default=[64],
+                       metavar="N", help="hidden layer sizes (default: 64)")
+    train.add_argument("--activation", choices=activation_names(), default="relu",
+                       help="hidden activation (default: relu)")
+    train.add_argument("--epochs", type=_positive_int, default=30)
+    train.add_argument("--batch-size", type=_positive_int, default=32)
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
+    train.add_argument("--lr", type=float, default=None,
+                       help="learning rate (default: " + ", ".join(
+                           f"{k} {v}" for k, v in DEFAULT_LR.items()) + ")")
+    train.add_argument("--backend", choices=BACKEND_NAMES, default="native")
+    train.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--test-size", type=float, default=0.25,
+                       help="held-out fraction (default: 0.25)")
+    train.add_argument("--threads", type=_positive_int, default=None,
+                       help="native kernel threads (default: all available cores)")
+    train.add_argument("--save", metavar="PATH", default=None,
+                       help="write the trained model to PATH (.safetensors)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    commands.add_parser("info", help="version, kernels, threads and CPU features")
+    return parser
+
+
+def _optimizer(name: str, lr: float | None) -> Optimizer:
+    rate = DEFAULT_LR[name] if lr is None else lr
+    if name == "sgd":
+        return SGD(rate)
+    if name == "adam":
+        return Adam(rate)
+    return Momentum(rate, momentum=0.9, nesterov=name == "nesterov")
+
+
+def train(args: argparse.Namespace) -> int:
+    if args.threads is not None:
+        runtime.set_num_threads(args.threads)
+    X, y = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=args.test_size, seed=args.seed)
+    scaler = Standardizer().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+
+    sizes = [X.shape[1], *args.hidden, 10]
+    layers = [Dense(n_in, n_out, args.activation)
+              for n_in, n_out in zip(sizes[:-2], sizes[1:-1])]
+    layers.append(Dense(sizes[-2], sizes[-1], "softmax"))
+    net = Network(layers, loss="cross_entropy", dtype=args.dtype, backend=args.backend,
+                  seed=args.seed)
+    optimizer = _optimizer(args.optimizer, args.lr)
+    print(f"digits: {len(X_train)} train / {len(X_test)} test samples, "
+          f"network {'-'.join(map(str, sizes))} ({args.activation}, softmax), "
+          f"{optimizer!r}, backend {args.backend}, {args.dtype}, "
+          f"{runtime.get_num_threads()} thread(s)")
+
+    started = time.perf_counter()
+    history = net.fit(X_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
+                      optimizer=optimizer, validation_data=(X_test, y_test),
+                      verbose=not args.quiet)
+    elapsed = time.perf_counter() - started
+    train_seconds = sum(history.epoch_time)
+    scores = net.evaluate(X_test, y_test)
+    samples = history.epochs * len(X_train)
+    print(f"test accuracy {scores['accuracy']:.4f}  (loss {scores['loss']:.4f})")
+    print(f"train accuracy {history.accuracy[-1]:.4f} after {history.epochs} epochs"
+          + ("  [interrupted]" if history.interrupted else ""))
+    print(f"time {elapsed:.2f} s, {samples / max(train_seconds, 1e-9):,.0f} samples/s")
+    if args.save:
+        net.save(args.save)
+        print(f"saved to {args.save}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "train":
+            return train(args)
+        print(runtime.info())
+        return 0
+    except MlpcoreError as exc:
+        print(f"mlpcore: error: {exc}", file=sys.stderr)
+        return 2

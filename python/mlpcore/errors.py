@@ -1,0 +1,46 @@
+"""The exceptions mlpcore raises.
+
+Every error that comes from bad input is both an :class:`MlpcoreError` and the
+built-in exception a Python user expects (``ValueError`` or ``TypeError``), so
+``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DivergenceError",
+    "MlpcoreError",
+    "ModelFormatError",
+    "ValidationError",
+    "DTypeError",
+]
+
+
+class MlpcoreError(Exception):
+    """Base class of every exception raised by mlpcore itself."""
+
+
+class ValidationError(MlpcoreError, ValueError):
+    """An argument has the wrong shape, size or value."""
+
+
+class DTypeError(MlpcoreError, TypeError):
+    """An argument has the wrong type or dtype."""
+
+
+class ModelFormatError(MlpcoreError, ValueError):
+    """A model file is truncated, corrupted, of another format or of another version."""
+
+
+class DivergenceError(MlpcoreError, FloatingPointError):
+    """Training produced a non-finite loss or gradient.
+
+    The network is left at its last finite weights. ``epoch`` and ``step`` (both
+    counted from 1) say where it happened; ``history`` holds the epochs completed.
+    """
+
+    def __init__(self, message: str, *, epoch: int, step: int, history: object = None):
+        super().__init__(message)
+        self.epoch = epoch
+        self.step = step
+        self.history = history

@@ -1,0 +1,126 @@
+"""Save and load networks as safetensors files: weights plus JSON metadata, no pickle.
+
+Layout: tensors ``layers.<i>.W`` and ``layers.<i>.b``; the header's ``__metadata__``
+holds ``{"mlpcore": <json>}`` with the format name and version, the layer sizes and
+activations, the loss and the dtype. Saving writes a temporary file in the target's
+directory, fsyncs it and renames it over the target, so an interrupted save never
+destroys the previous file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from safetensors.numpy import load as _st_load
+from safetensors.numpy import save as _st_save
+
+from .errors import ModelFormatError
+from .layers import Dense
+from .network import Network
+
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "load", "save"]
+
+FORMAT_NAME = "mlpcore.network"
+FORMAT_VERSION = 1
+
+
+def save(net: Network, path: str | os.PathLike[str]) -> None:
+    """Write ``net`` to ``path`` (conventionally ``*.safetensors``), atomically."""
+    meta = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "loss": net.loss,
+        "dtype": str(net.dtype),
+        "layers": [{"n_in": l.n_in, "n_out": l.n_out, "activation": l.activation,
+                    "init": l.init} for l in net.layers],
+    }
+    tensors: dict[str, np.ndarray[Any, Any]] = {}
+    for i, layer in enumerate(net.layers):
+        tensors[f"layers.{i}.W"] = np.ascontiguousarray(layer.W)
+        tensors[f"layers.{i}.b"] = np.ascontiguousarray(layer.b)
+    data = _st_save(tensors, metadata={"mlpcore": json.dumps(meta)})
+    _atomic_write(Path(path), data)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(path: str | os.PathLike[str], *, backend: str = "native") -> Network:
+    """Read a network written by :meth:`Network.save`.
+
+    Raises
+    ------
+    ModelFormatError
+        If the file is truncated, corrupted, not an mlpcore model, of an unknown
+        version, or its tensors disagree with its metadata.
+    FileNotFoundError
+        If ``path`` does not exist.
+    """
+    data = Path(path).read_bytes()
+    meta = _read_metadata(data, path)
+    try:
+        tensors = _st_load(data)
+    except Exception as exc:  # safetensors raises its own error types
+        raise ModelFormatError(f"{path}: corrupted safetensors data ({exc})") from exc
+    try:
+        dtype = np.dtype(meta["dtype"])
+        specs = meta["layers"]
+        expected = {f"layers.{i}.{p}" for i in range(len(specs)) for p in "Wb"}
+        if set(tensors) != expected:
+            raise ModelFormatError(
+                f"{path}: expected tensors {sorted(expected)}, got {sorted(tensors)}"
+            )
+        layers = []
+        for i, spec in enumerate(specs):
+            W, b = tensors[f"layers.{i}.W"], tensors[f"layers.{i}.b"]
+            shapes = ((spec["n_in"], spec["n_out"]), (spec["n_out"],))
+            if (W.shape, b.shape) != shapes or W.dtype != dtype or b.dtype != dtype:
+                raise ModelFormatError(
+                    f"{path}: layer {i} expected W {shapes[0]}, b {shapes[1]} of {dtype}, "
+                    f"got W {W.shape} {W.dtype}, b {b.shape} {b.dtype}"
+                )
+            layers.append(Dense(spec["n_in"], spec["n_out"], spec["activation"],
+                                init=spec.get("init", "auto"), W=W, b=b))
+        return Network(layers, loss=meta["loss"], dtype=dtype, backend=backend)
+    except ModelFormatError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelFormatError(f"{path}: inconsistent model metadata ({exc})") from exc
+
+
+def _read_metadata(data: bytes, path: object) -> dict[str, Any]:
+    """The mlpcore metadata from a safetensors header, checked for format and version."""
+    if len(data) < 8:
+        raise ModelFormatError(f"{path}: too short to be a safetensors file ({len(data)} bytes)")
+    (header_size,) = struct.unpack("<Q", data[:8])
+    if header_size > len(data) - 8:
+        raise ModelFormatError(f"{path}: truncated (header of {header_size} bytes announced)")
+    try:
+        header = json.loads(data[8:8 + header_size])
+        meta = json.loads(header["__metadata__"]["mlpcore"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelFormatError(f"{path}: not an mlpcore model file ({exc})") from exc
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
+        raise ModelFormatError(f"{path}: not an mlpcore model file")
+    if meta.get("version") != FORMAT_VERSION:
+        raise ModelFormatError(
+            f"{path}: expected format version {FORMAT_VERSION}, got {meta.get('version')!r}"
+        )
+    return meta
