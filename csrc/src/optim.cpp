@@ -1,0 +1,103 @@
+// Optimizer update steps (see optim.hpp for the formulas).
+#include "mlpcore/optim.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "mlpcore/errors.hpp"
+
+namespace mlpcore {
+namespace {
+
+template <class T, class U>
+void check_same_shape(const char* what, const MatrixView<T>& ref, const MatrixView<U>& v) {
+    if (!ref.same_shape(v)) {
+        throw ShapeError(std::string(what) + ": shape (" + std::to_string(v.rows) + ", " +
+                         std::to_string(v.cols) + ") differs from param's (" +
+                         std::to_string(ref.rows) + ", " + std::to_string(ref.cols) + ")");
+    }
+}
+
+}  // namespace
+
+template <class T>
+void sgd_step(MatrixView<T> param, MatrixView<const T> grad, double lr) {
+    check_same_shape("sgd_step: grad", param, grad);
+    const T lr_t = static_cast<T>(lr);
+    for (index_t i = 0; i < param.rows; ++i) {
+        const VectorView<T> p = param.row(i);
+        const VectorView<const T> g = grad.row(i);
+        for (index_t j = 0; j < p.size; ++j) p[j] = p[j] - lr_t * g[j];
+    }
+}
+
+template <class T>
+void momentum_step(MatrixView<T> param, MatrixView<const T> grad, MatrixView<T> velocity,
+                   double lr, double momentum, bool nesterov) {
+    check_same_shape("momentum_step: grad", param, grad);
+    check_same_shape("momentum_step: velocity", param, velocity);
+    const T lr_t = static_cast<T>(lr);
+    const T mu = static_cast<T>(momentum);
+    for (index_t i = 0; i < param.rows; ++i) {
+        const VectorView<T> p = param.row(i);
+        const VectorView<const T> g = grad.row(i);
+        const VectorView<T> v = velocity.row(i);
+        if (nesterov) {
+            for (index_t j = 0; j < p.size; ++j) {
+                const T vj = mu * v[j] + g[j];
+                v[j] = vj;
+                p[j] = p[j] - lr_t * (g[j] + mu * vj);
+            }
+        } else {
+            for (index_t j = 0; j < p.size; ++j) {
+                const T vj = mu * v[j] + g[j];
+                v[j] = vj;
+                p[j] = p[j] - lr_t * vj;
+            }
+        }
+    }
+}
+
+template <class T>
+void adam_step(MatrixView<T> param, MatrixView<const T> grad, MatrixView<T> m,
+               MatrixView<T> v, double lr, double beta1, double beta2, double eps,
+               std::int64_t step) {
+    check_same_shape("adam_step: grad", param, grad);
+    check_same_shape("adam_step: m", param, m);
+    check_same_shape("adam_step: v", param, v);
+    if (step < 1) throw ValueError("adam_step: step must be >= 1, got " + std::to_string(step));
+    const T lr_t = static_cast<T>(lr);
+    const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2);
+    const T omb1 = static_cast<T>(1.0 - beta1), omb2 = static_cast<T>(1.0 - beta2);
+    const T eps_t = static_cast<T>(eps);
+    const double t = static_cast<double>(step);
+    const T bc1 = static_cast<T>(1.0 - std::pow(beta1, t));
+    const T bc2 = static_cast<T>(1.0 - std::pow(beta2, t));
+    for (index_t i = 0; i < param.rows; ++i) {
+        const VectorView<T> p = param.row(i);
+        const VectorView<const T> g = grad.row(i);
+        const VectorView<T> mr = m.row(i);
+        const VectorView<T> vr = v.row(i);
+        for (index_t j = 0; j < p.size; ++j) {
+            const T gj = g[j];
+            const T mj = b1 * mr[j] + omb1 * gj;
+            const T vj = b2 * vr[j] + omb2 * (gj * gj);
+            mr[j] = mj;
+            vr[j] = vj;
+            p[j] = p[j] - lr_t * (mj / bc1) / (std::sqrt(vj / bc2) + eps_t);
+        }
+    }
+}
+
+#define MLPCORE_INSTANTIATE(T)                                                            \
+    template void sgd_step<T>(MatrixView<T>, MatrixView<const T>, double);                \
+    template void momentum_step<T>(MatrixView<T>, MatrixView<const T>, MatrixView<T>,     \
+                                   double, double, bool);                                 \
+    template void adam_step<T>(MatrixView<T>, MatrixView<const T>, MatrixView<T>,         \
+                               MatrixView<T>, double, double, double, double,             \
+                               std::int64_t);
+MLPCORE_INSTANTIATE(float)
+MLPCORE_INSTANTIATE(double)
+#undef MLPCORE_INSTANTIATE
+
+}  // namespace mlpcore
