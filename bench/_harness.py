@@ -15,8 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-               "MLPCORE_NUM_THREADS")
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "MLPCORE_NUM_THREADS",
+)
 
 
 def pin_threads(n: int) -> None:
@@ -25,8 +29,9 @@ def pin_threads(n: int) -> None:
         os.environ[name] = str(n)
 
 
-def time_call(fn: Callable[[], object], *, min_time: float = 0.05, repeats: int = 7
-              ) -> float:
+def time_call(
+    fn: Callable[[], object], *, min_time: float = 0.05, repeats: int = 7
+) -> float:
     """Median seconds per call: warm up, size the inner loop to >= ``min_time``,
     take the median over ``repeats`` repetitions."""
     fn()
@@ -50,26 +55,35 @@ def time_call(fn: Callable[[], object], *, min_time: float = 0.05, repeats: int 
 
 def environment() -> dict[str, Any]:
     """What the numbers were measured with."""
-    import numpy as np
-
     import mlpcore
+    import numpy as np
 
     info = mlpcore.info()
     return {
-        "mlpcore": info.version, "kernels": info.kernel_isa,
-        "mlpcore_threads": info.threads, "numpy": np.__version__,
+        "mlpcore": info.version,
+        "kernels": info.kernel_isa,
+        "mlpcore_threads": info.threads,
+        "numpy": np.__version__,
         "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
-        "python": platform.python_version(), "machine": platform.machine(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
         "cpu_features": [k for k, v in info.cpu_features.items() if v],
     }
 
 
-def print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]]) -> None:
+def print_table(
+    rows: list[dict[str, Any]], columns: list[tuple[str, str, str]]
+) -> None:
     """``columns``: (key, header, format spec)."""
     widths = [max(len(h), *(len(format(r[k], f)) for r in rows)) for k, h, f in columns]
-    print("  ".join(h.rjust(w) for (_, h, _), w in zip(columns, widths)))
+    print("  ".join(h.rjust(w) for (_, h, _), w in zip(columns, widths, strict=False)))
     for row in rows:
-        print("  ".join(format(row[k], f).rjust(w) for (k, _, f), w in zip(columns, widths)))
+        print(
+            "  ".join(
+                format(row[k], f).rjust(w)
+                for (k, _, f), w in zip(columns, widths, strict=False)
+            )
+        )
 
 
 def write_json(name: str, payload: dict[str, Any]) -> Path:

@@ -21,10 +21,9 @@ parser.add_argument("--quick", action="store_true", help="fewer shapes, shorter 
 args = parser.parse_args()
 pin_threads(args.threads)
 
-import numpy as np  # noqa: E402  (after pinning threads)
-from _harness import environment, print_table, time_call, write_json  # noqa: E402
-
-import mlpcore as mc  # noqa: E402
+import mlpcore as mc
+import numpy as np
+from _harness import environment, print_table, time_call, write_json
 
 NATIVE = mc.get_backend("native")
 
@@ -36,16 +35,24 @@ def shapes() -> list[tuple[str, int, int, int, bool, bool]]:
     batches = [1, 32, 512] if args.quick else [1, 32, 128, 512]
     for batch in batches:
         for n_in, n_out in ((784, 256), (256, 128), (128, 10)):
-            rows.append((f"fwd b{batch} {n_in}x{n_out}", batch, n_out, n_in, False, False))
-            rows.append((f"dW  b{batch} {n_in}x{n_out}", n_in, n_out, batch, True, False))
-            rows.append((f"dX  b{batch} {n_in}x{n_out}", batch, n_in, n_out, False, True))
+            rows.append(
+                (f"fwd b{batch} {n_in}x{n_out}", batch, n_out, n_in, False, False)
+            )
+            rows.append(
+                (f"dW  b{batch} {n_in}x{n_out}", n_in, n_out, batch, True, False)
+            )
+            rows.append(
+                (f"dX  b{batch} {n_in}x{n_out}", batch, n_in, n_out, False, True)
+            )
     return rows
 
 
 def main() -> None:
     env = environment()
-    print(f"threads: mlpcore {mc.get_num_threads()}, OpenBLAS {args.threads}; "
-          f"kernels {env['kernels']}; numpy {env['numpy']}")
+    print(
+        f"threads: mlpcore {mc.get_num_threads()}, OpenBLAS {args.threads}; "
+        f"kernels {env['kernels']}; numpy {env['numpy']}"
+    )
     results = []
     rng = np.random.default_rng(0)
     for dtype in (np.float32, np.float64):
@@ -55,19 +62,40 @@ def main() -> None:
             out_np, out_mc = np.empty((m, n), dtype), np.empty((m, n), dtype)
             op_a, op_b = (a.T if ta else a), (b.T if tb else b)
             kernels = NATIVE.kernels
-            t_np = time_call(lambda: np.matmul(op_a, op_b, out=out_np),
-                             min_time=0.02 if args.quick else 0.05)
-            t_mc = time_call(lambda: kernels.gemm(a, b, out_mc, ta, tb, 1.0, 0.0),
-                             min_time=0.02 if args.quick else 0.05)
+            t_np = time_call(
+                lambda: np.matmul(op_a, op_b, out=out_np),
+                min_time=0.02 if args.quick else 0.05,
+            )
+            t_mc = time_call(
+                lambda: kernels.gemm(a, b, out_mc, ta, tb, 1.0, 0.0),
+                min_time=0.02 if args.quick else 0.05,
+            )
             flops = 2.0 * m * n * k
-            results.append({"shape": label, "dtype": np.dtype(dtype).name, "m": m, "n": n,
-                            "k": k, "numpy_gflops": flops / t_np / 1e9,
-                            "native_gflops": flops / t_mc / 1e9, "ratio": t_np / t_mc,
-                            "numpy_us": t_np * 1e6, "native_us": t_mc * 1e6})
-    print_table(results, [("shape", "shape", ""), ("dtype", "dtype", ""),
-                          ("numpy_gflops", "NumPy GF/s", ".1f"),
-                          ("native_gflops", "native GF/s", ".1f"),
-                          ("ratio", "native/NumPy", ".2f"), ("native_us", "native µs", ".1f")])
+            results.append(
+                {
+                    "shape": label,
+                    "dtype": np.dtype(dtype).name,
+                    "m": m,
+                    "n": n,
+                    "k": k,
+                    "numpy_gflops": flops / t_np / 1e9,
+                    "native_gflops": flops / t_mc / 1e9,
+                    "ratio": t_np / t_mc,
+                    "numpy_us": t_np * 1e6,
+                    "native_us": t_mc * 1e6,
+                }
+            )
+    print_table(
+        results,
+        [
+            ("shape", "shape", ""),
+            ("dtype", "dtype", ""),
+            ("numpy_gflops", "NumPy GF/s", ".1f"),
+            ("native_gflops", "native GF/s", ".1f"),
+            ("ratio", "native/NumPy", ".2f"),
+            ("native_us", "native µs", ".1f"),
+        ],
+    )
     path = write_json(f"gemm-{args.threads}t", {"environment": env, "results": results})
     print(f"wrote {path}", file=sys.stderr)
 

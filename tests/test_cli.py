@@ -6,14 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mlpcore as mc
 import numpy as np
 import pytest
-
-import mlpcore as mc
 from mlpcore.cli import main
 
 
-def test_train_learns_and_saves(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_learns_and_saves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     model = tmp_path / "digits.safetensors"
     status = main(["train", "--epochs", "5", "--quiet", "--save", str(model)])
     out = capsys.readouterr().out
@@ -27,17 +28,43 @@ def test_train_learns_and_saves(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_default_train_reaches_095() -> None:
     # the README's main job, as a user runs it (module entry point, all defaults)
-    result = subprocess.run([sys.executable, "-m", "mlpcore", "train", "--quiet"],
-                            capture_output=True, text=True, check=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "mlpcore", "train", "--quiet"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     accuracy = float(result.stdout.split("test accuracy ")[1].split()[0])
     assert accuracy >= 0.95
 
 
 def test_train_options(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["train", "--epochs", "2", "--quiet", "--hidden", "32", "16",
-                   "--activation", "tanh", "--optimizer", "nesterov", "--backend", "numpy",
-                   "--dtype", "float64", "--batch-size", "64", "--lr", "0.05",
-                   "--threads", "1"])
+    status = main(
+        [
+            "train",
+            "--epochs",
+            "2",
+            "--quiet",
+            "--hidden",
+            "32",
+            "16",
+            "--activation",
+            "tanh",
+            "--optimizer",
+            "nesterov",
+            "--backend",
+            "numpy",
+            "--dtype",
+            "float64",
+            "--batch-size",
+            "64",
+            "--lr",
+            "0.05",
+            "--threads",
+            "1",
+        ]
+    )
     out = capsys.readouterr().out
     assert status == 0
     assert "64-32-16-10" in out and "numpy" in out and "float64" in out

@@ -6,16 +6,19 @@ import json
 import struct
 from pathlib import Path
 
+import mlpcore as mc
 import numpy as np
 import pytest
 from safetensors.numpy import save as st_save
 
-import mlpcore as mc
-
 
 def _net(dtype: str = "float32") -> mc.Network:
-    return mc.Network([mc.Dense(5, 7, "leaky_relu"), mc.Dense(7, 4, "softmax")],
-                      loss="cross_entropy", dtype=dtype, seed=3)
+    return mc.Network(
+        [mc.Dense(5, 7, "leaky_relu"), mc.Dense(7, 4, "softmax")],
+        loss="cross_entropy",
+        dtype=dtype,
+        seed=3,
+    )
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -25,9 +28,11 @@ def test_round_trip_is_bit_exact(tmp_path: Path, dtype: str) -> None:
     net.save(path)
     loaded = mc.load(path)
     assert loaded.loss == net.loss and loaded.dtype == net.dtype
-    assert [(l.n_in, l.n_out, l.activation) for l in loaded.layers] == [
-        (5, 7, "leaky_relu"), (7, 4, "softmax")]
-    for a, b in zip(net.layers, loaded.layers):
+    assert [(layer.n_in, layer.n_out, layer.activation) for layer in loaded.layers] == [
+        (5, 7, "leaky_relu"),
+        (7, 4, "softmax"),
+    ]
+    for a, b in zip(net.layers, loaded.layers, strict=False):
         assert a.W.dtype == b.W.dtype and np.array_equal(a.W, b.W)
         assert np.array_equal(a.b, b.b)
     X = np.random.default_rng(0).standard_normal((6, 5))
@@ -36,8 +41,9 @@ def test_round_trip_is_bit_exact(tmp_path: Path, dtype: str) -> None:
     assert not np.array_equal(loaded.layers[0].W, net.layers[0].W)
 
 
-def test_failed_save_keeps_the_previous_file(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_save_keeps_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "model.safetensors"
     _net().save(path)
     before = path.read_bytes()
@@ -61,11 +67,14 @@ def test_broken_files_raise_model_format_error(tmp_path: Path) -> None:
     _net().save(good)
     data = good.read_bytes()
     header_size = struct.unpack("<Q", data[:8])[0]
-    header = json.loads(data[8:8 + header_size])
+    header = json.loads(data[8 : 8 + header_size])
     meta = json.loads(header["__metadata__"]["mlpcore"])
     tensors = mc.load(good)
-    weights = {f"layers.{i}.{p}": getattr(l, p) for i, l in enumerate(tensors.layers)
-               for p in "Wb"}
+    weights = {
+        f"layers.{i}.{p}": getattr(layer, p)
+        for i, layer in enumerate(tensors.layers)
+        for p in "Wb"
+    }
 
     cases: dict[str, tuple[bytes | None, str]] = {
         "empty": (b"", "too short"),
@@ -84,17 +93,42 @@ def test_broken_files_raise_model_format_error(tmp_path: Path) -> None:
     variants = {
         "version": ({**meta, "version": 99}, weights, "version"),
         "format": ({**meta, "format": "other"}, weights, "not an mlpcore"),
-        "missing": (meta, {k: v for k, v in weights.items() if k != "layers.1.b"},
-                    "expected tensors"),
-        "extra": (meta, {**weights, "layers.2.W": np.zeros((1, 1), np.float32)},
-                  "expected tensors"),
-        "shape": (meta, {**weights, "layers.0.W": np.zeros((5, 6), np.float32)},
-                  "layer 0 expected"),
-        "dtype": (meta, {**weights, "layers.1.b": np.zeros(4, np.float64)},
-                  "layer 1 expected"),
-        "activation": ({**meta, "layers": [{**meta["layers"][0], "activation": "gelu"},
-                                           meta["layers"][1]]}, weights, "metadata"),
-        "no_layers": ({k: v for k, v in meta.items() if k != "layers"}, weights, "metadata"),
+        "missing": (
+            meta,
+            {k: v for k, v in weights.items() if k != "layers.1.b"},
+            "expected tensors",
+        ),
+        "extra": (
+            meta,
+            {**weights, "layers.2.W": np.zeros((1, 1), np.float32)},
+            "expected tensors",
+        ),
+        "shape": (
+            meta,
+            {**weights, "layers.0.W": np.zeros((5, 6), np.float32)},
+            "layer 0 expected",
+        ),
+        "dtype": (
+            meta,
+            {**weights, "layers.1.b": np.zeros(4, np.float64)},
+            "layer 1 expected",
+        ),
+        "activation": (
+            {
+                **meta,
+                "layers": [
+                    {**meta["layers"][0], "activation": "gelu"},
+                    meta["layers"][1],
+                ],
+            },
+            weights,
+            "metadata",
+        ),
+        "no_layers": (
+            {k: v for k, v in meta.items() if k != "layers"},
+            weights,
+            "metadata",
+        ),
     }
     for name, (variant_meta, variant_tensors, pattern) in variants.items():
         path = tmp_path / f"{name}.safetensors"

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import mlpcore as mc
 import numpy as np
 import pytest
 from helpers import assert_parity
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import mlpcore as mc
 
 NATIVE = mc.get_backend("native")
 NUMPY = mc.get_backend("numpy")
@@ -37,18 +36,39 @@ def arrange(array: np.ndarray, layout: str) -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-def random(rng: np.random.Generator, shape: tuple[int, ...], dtype: Any,
-           scale: float = 1.0) -> np.ndarray:
+def random(
+    rng: np.random.Generator, shape: tuple[int, ...], dtype: Any, scale: float = 1.0
+) -> np.ndarray:
     return (rng.standard_normal(shape) * scale).astype(dtype)
 
 
 @settings(max_examples=60, deadline=None)
-@given(m=sizes, n=sizes, k=sizes, dtype=dtypes, trans_a=st.booleans(),
-       trans_b=st.booleans(), layout_a=st.sampled_from(LAYOUTS),
-       layout_b=st.sampled_from(LAYOUTS), alpha=st.sampled_from([1.0, -0.5, 2.0]),
-       beta=st.sampled_from([0.0, 1.0, 0.25]), seed=st.integers(0, 2**16))
-def test_gemm(m: int, n: int, k: int, dtype: Any, trans_a: bool, trans_b: bool,
-              layout_a: str, layout_b: str, alpha: float, beta: float, seed: int) -> None:
+@given(
+    m=sizes,
+    n=sizes,
+    k=sizes,
+    dtype=dtypes,
+    trans_a=st.booleans(),
+    trans_b=st.booleans(),
+    layout_a=st.sampled_from(LAYOUTS),
+    layout_b=st.sampled_from(LAYOUTS),
+    alpha=st.sampled_from([1.0, -0.5, 2.0]),
+    beta=st.sampled_from([0.0, 1.0, 0.25]),
+    seed=st.integers(0, 2**16),
+)
+def test_gemm(
+    m: int,
+    n: int,
+    k: int,
+    dtype: Any,
+    trans_a: bool,
+    trans_b: bool,
+    layout_a: str,
+    layout_b: str,
+    alpha: float,
+    beta: float,
+    seed: int,
+) -> None:
     rng = np.random.default_rng(seed)
     a = arrange(random(rng, (k, m) if trans_a else (m, k), dtype), layout_a)
     b = arrange(random(rng, (n, k) if trans_b else (k, n), dtype), layout_b)
@@ -56,16 +76,21 @@ def test_gemm(m: int, n: int, k: int, dtype: Any, trans_a: bool, trans_b: bool,
     results = []
     for backend in (NATIVE, NUMPY):
         out = c0.copy()
-        returned = backend.gemm(a, b, trans_a=trans_a, trans_b=trans_b, alpha=alpha,
-                                beta=beta, out=out)
+        returned = backend.gemm(
+            a, b, trans_a=trans_a, trans_b=trans_b, alpha=alpha, beta=beta, out=out
+        )
         assert returned is out
         results.append(out)
     op_a = (a.T if trans_a else a).astype(np.float64)
     op_b = (b.T if trans_b else b).astype(np.float64)
     exact = alpha * (op_a @ op_b) + beta * c0.astype(np.float64)
     # float32 against the float64 product: the forward error bound of a K-term dot
-    bound = 2 * k * np.finfo(dtype).eps * (abs(alpha) * (np.abs(op_a) @ np.abs(op_b))
-                                           + abs(beta) * np.abs(c0))
+    bound = (
+        2
+        * k
+        * np.finfo(dtype).eps
+        * (abs(alpha) * (np.abs(op_a) @ np.abs(op_b)) + abs(beta) * np.abs(c0))
+    )
     assert np.all(np.abs(results[0] - exact) <= bound + np.finfo(dtype).tiny)
     assert_parity(results[0], results[1], dtype, factor=max(1.0, np.sqrt(k) / 4))
 
@@ -93,45 +118,78 @@ def test_gemm_accepts_integer_operands(backend_name: str) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=sizes, n_in=sizes, n_out=sizes, dtype=dtypes,
-       activation=st.sampled_from(ACTIVATIONS), layout=st.sampled_from(LAYOUTS),
-       need_grad_x=st.booleans(), seed=st.integers(0, 2**16))
-def test_dense_forward_backward(n: int, n_in: int, n_out: int, dtype: Any, activation: str,
-                                layout: str, need_grad_x: bool, seed: int) -> None:
+@given(
+    n=sizes,
+    n_in=sizes,
+    n_out=sizes,
+    dtype=dtypes,
+    activation=st.sampled_from(ACTIVATIONS),
+    layout=st.sampled_from(LAYOUTS),
+    need_grad_x=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_dense_forward_backward(
+    n: int,
+    n_in: int,
+    n_out: int,
+    dtype: Any,
+    activation: str,
+    layout: str,
+    need_grad_x: bool,
+    seed: int,
+) -> None:
     rng = np.random.default_rng(seed)
     x = arrange(random(rng, (n, n_in), dtype), layout)
     W = arrange(random(rng, (n_in, n_out), dtype, 1 / np.sqrt(n_in)), layout)
     b = random(rng, (n_out,), dtype)[::-1]
-    (z, a), (z_ref, a_ref) = (be.dense_forward(x, W, b, activation) for be in (NATIVE, NUMPY))
+    (z, a), (z_ref, a_ref) = (
+        be.dense_forward(x, W, b, activation) for be in (NATIVE, NUMPY)
+    )
     assert z.dtype == a.dtype == dtype and z.shape == a.shape == (n, n_out)
     factor = max(1.0, np.sqrt(n_in) / 4)
     assert_parity(z, z_ref, dtype, factor)
     assert_parity(a, a_ref, dtype, factor)
     grad_a = arrange(random(rng, (n, n_out), dtype), layout)
-    got = NATIVE.dense_backward(x, W, z_ref, a_ref, grad_a, activation,
-                                need_grad_x=need_grad_x)
-    want = NUMPY.dense_backward(x, W, z_ref, a_ref, grad_a, activation,
-                                need_grad_x=need_grad_x)
+    got = NATIVE.dense_backward(
+        x, W, z_ref, a_ref, grad_a, activation, need_grad_x=need_grad_x
+    )
+    want = NUMPY.dense_backward(
+        x, W, z_ref, a_ref, grad_a, activation, need_grad_x=need_grad_x
+    )
     assert (got[0] is None) == (not need_grad_x) == (want[0] is None)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=False):
         if w is not None:
             assert g is not None and g.dtype == dtype
             assert_parity(g, w, dtype, max(factor, np.sqrt(n) / 4))
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=sizes, k=sizes, dtype=dtypes, activation=st.sampled_from(ACTIVATIONS),
-       scale=st.sampled_from([1.0, 30.0, 1e4]), seed=st.integers(0, 2**16))
-def test_activations(n: int, k: int, dtype: Any, activation: str, scale: float,
-                     seed: int) -> None:
+@given(
+    n=sizes,
+    k=sizes,
+    dtype=dtypes,
+    activation=st.sampled_from(ACTIVATIONS),
+    scale=st.sampled_from([1.0, 30.0, 1e4]),
+    seed=st.integers(0, 2**16),
+)
+def test_activations(
+    n: int, k: int, dtype: Any, activation: str, scale: float, seed: int
+) -> None:
     rng = np.random.default_rng(seed)
     z = random(rng, (n, k), dtype, scale)
-    a, a_ref = NATIVE.activation_forward(activation, z), NUMPY.activation_forward(activation, z)
+    a, a_ref = (
+        NATIVE.activation_forward(activation, z),
+        NUMPY.activation_forward(activation, z),
+    )
     assert np.all(np.isfinite(a))
     assert_parity(a, a_ref, dtype)
     grad_a = random(rng, (n, k), dtype)
-    assert_parity(NATIVE.activation_backward(activation, z, a_ref, grad_a),
-                  NUMPY.activation_backward(activation, z, a_ref, grad_a), dtype, 4.0)
+    assert_parity(
+        NATIVE.activation_backward(activation, z, a_ref, grad_a),
+        NUMPY.activation_backward(activation, z, a_ref, grad_a),
+        dtype,
+        4.0,
+    )
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "softmax", "tanh"])
@@ -144,15 +202,26 @@ def test_saturating_activations_are_stable(backend_name: str, activation: str) -
         assert np.isclose(a.sum(), 1.0)
 
 
-LOSS_CASES = [("quadratic", "linear"), ("mse", "tanh"), ("binary_cross_entropy", "sigmoid"),
-              ("cross_entropy", "softmax")]
+LOSS_CASES = [
+    ("quadratic", "linear"),
+    ("mse", "tanh"),
+    ("binary_cross_entropy", "sigmoid"),
+    ("cross_entropy", "softmax"),
+]
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=sizes, k=st.integers(2, 12), dtype=dtypes, case=st.sampled_from(LOSS_CASES),
-       labels=st.booleans(), seed=st.integers(0, 2**16))
-def test_losses_and_output_grad(n: int, k: int, dtype: Any, case: tuple[str, str],
-                                labels: bool, seed: int) -> None:
+@given(
+    n=sizes,
+    k=st.integers(2, 12),
+    dtype=dtypes,
+    case=st.sampled_from(LOSS_CASES),
+    labels=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_losses_and_output_grad(
+    n: int, k: int, dtype: Any, case: tuple[str, str], labels: bool, seed: int
+) -> None:
     loss, activation = case
     rng = np.random.default_rng(seed)
     z = random(rng, (n, k), dtype, 3.0)
@@ -167,10 +236,15 @@ def test_losses_and_output_grad(n: int, k: int, dtype: Any, case: tuple[str, str
     value, value_ref = NATIVE.loss(loss, a, y), NUMPY.loss(loss, a, y)
     assert isinstance(value, float)
     assert abs(value - value_ref) <= 1e-5 * max(abs(value_ref), 1e-3) + (
-        1e-12 if dtype == np.float64 else 1e-6)
+        1e-12 if dtype == np.float64 else 1e-6
+    )
     assert_parity(NATIVE.loss_grad(loss, a, y), NUMPY.loss_grad(loss, a, y), dtype)
-    assert_parity(NATIVE.output_grad(activation, loss, z, a, y),
-                  NUMPY.output_grad(activation, loss, z, a, y), dtype, 4.0)
+    assert_parity(
+        NATIVE.output_grad(activation, loss, z, a, y),
+        NUMPY.output_grad(activation, loss, z, a, y),
+        dtype,
+        4.0,
+    )
 
 
 def test_fused_output_grads_are_a_minus_y_over_n(backend_name: str) -> None:
@@ -180,17 +254,26 @@ def test_fused_output_grads_are_a_minus_y_over_n(backend_name: str) -> None:
     a = backend.activation_forward("softmax", z)
     labels = np.array([0, 2, 1, 1, 0])
     expected = (a - np.eye(3)[labels]) / 5
-    np.testing.assert_allclose(backend.output_grad("softmax", "cross_entropy", z, a, labels),
-                               expected, rtol=1e-14, atol=1e-17)
+    np.testing.assert_allclose(
+        backend.output_grad("softmax", "cross_entropy", z, a, labels),
+        expected,
+        rtol=1e-14,
+        atol=1e-17,
+    )
     s = backend.activation_forward("sigmoid", z)
     y = (z > 0).astype(float)
     np.testing.assert_allclose(
-        backend.output_grad("sigmoid", "binary_cross_entropy", z, s, y), (s - y) / 5,
-        rtol=1e-14, atol=1e-17)
+        backend.output_grad("sigmoid", "binary_cross_entropy", z, s, y),
+        (s - y) / 5,
+        rtol=1e-14,
+        atol=1e-17,
+    )
 
 
 @pytest.mark.parametrize("loss", ["binary_cross_entropy", "cross_entropy"])
-def test_cross_entropies_stay_finite_at_zero_and_one(backend_name: str, loss: str) -> None:
+def test_cross_entropies_stay_finite_at_zero_and_one(
+    backend_name: str, loss: str
+) -> None:
     backend = mc.get_backend(backend_name)
     p = np.array([[0.0, 1.0], [1.0, 0.0]])
     y = np.array([[1.0, 0.0], [1.0, 0.0]])
@@ -202,10 +285,16 @@ def test_cross_entropies_stay_finite_at_zero_and_one(backend_name: str, loss: st
 
 
 @settings(max_examples=30, deadline=None)
-@given(shape=st.sampled_from([(7,), (3, 5), (33, 2)]), dtype=dtypes,
-       nesterov=st.booleans(), transposed=st.booleans(), seed=st.integers(0, 2**16))
-def test_optimizer_steps(shape: tuple[int, ...], dtype: Any, nesterov: bool,
-                         transposed: bool, seed: int) -> None:
+@given(
+    shape=st.sampled_from([(7,), (3, 5), (33, 2)]),
+    dtype=dtypes,
+    nesterov=st.booleans(),
+    transposed=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_optimizer_steps(
+    shape: tuple[int, ...], dtype: Any, nesterov: bool, transposed: bool, seed: int
+) -> None:
     rng = np.random.default_rng(seed)
     base = [random(rng, shape, dtype) for _ in range(3)]
     base.append(np.abs(random(rng, shape, dtype)))  # Adam's v is non-negative
@@ -219,5 +308,5 @@ def test_optimizer_steps(shape: tuple[int, ...], dtype: Any, nesterov: bool,
         backend.momentum_step(p2, g, vel, lr=0.05, momentum=0.9, nesterov=nesterov)
         backend.adam_step(p3, g, m, v, lr=1e-3, step=3)
         results.append((p, p2, vel, p3, m, v))
-    for got, want in zip(*results):
+    for got, want in zip(*results, strict=False):
         assert_parity(got, want, dtype)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 import mlpcore as mc
+import numpy as np
 
 LECTURE_W1 = [[4, 3, 1, 1], [1, 4, 4, 3], [3, 4, 3, 2]]
 LECTURE_W2 = [[4], [2], [1], [3]]
@@ -29,8 +28,14 @@ def test_perceptron_with_sigmoid(backend_name: str) -> None:
 
 def test_three_four_one_network_gives_163(backend_name: str, dtype: Any) -> None:
     net = mc.Network(
-        [mc.Dense(3, 4, "linear", W=LECTURE_W1), mc.Dense(4, 1, "linear", W=LECTURE_W2)],
-        loss="quadratic", dtype=dtype, backend=backend_name)
+        [
+            mc.Dense(3, 4, "linear", W=LECTURE_W1),
+            mc.Dense(4, 1, "linear", W=LECTURE_W2),
+        ],
+        loss="quadratic",
+        dtype=dtype,
+        backend=backend_name,
+    )
     hidden, output = net.trace([[1, 2, 3]])
     assert hidden.z.tolist() == [[15, 23, 18, 13]]
     assert hidden.a.tolist() == [[15, 23, 18, 13]]
@@ -43,21 +48,29 @@ def test_activations_on_sample_inputs(backend_name: str) -> None:
     z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
     assert backend.activation_forward("linear", z).tolist() == z.tolist()
     assert backend.activation_forward("relu", z).tolist() == [0, 0, 0, 0.5, 2]
-    np.testing.assert_allclose(backend.activation_forward("sigmoid", z),
-                               1 / (1 + np.exp(-z)), rtol=1e-15)
+    np.testing.assert_allclose(
+        backend.activation_forward("sigmoid", z), 1 / (1 + np.exp(-z)), rtol=1e-15
+    )
     e_pos, e_neg = np.exp(z), np.exp(-z)
-    np.testing.assert_allclose(backend.activation_forward("tanh", z),
-                               (e_pos - e_neg) / (e_pos + e_neg), rtol=1e-14, atol=1e-16)
+    np.testing.assert_allclose(
+        backend.activation_forward("tanh", z),
+        (e_pos - e_neg) / (e_pos + e_neg),
+        rtol=1e-14,
+        atol=1e-16,
+    )
 
 
 def test_costs_match_the_slide_formulas(backend_name: str) -> None:
     backend = mc.get_backend(backend_name)
     y_hat = np.array([0.9, 0.2, 0.6])
     y = np.array([1.0, 0.0, 1.0])
-    assert np.isclose(backend.loss("quadratic", y_hat, y), 0.5 * (0.01 + 0.04 + 0.16),
-                      rtol=1e-15)
+    assert np.isclose(
+        backend.loss("quadratic", y_hat, y), 0.5 * (0.01 + 0.04 + 0.16), rtol=1e-15
+    )
     expected = -(np.log(0.9) + np.log(0.8) + np.log(0.6)) / 3
-    assert np.isclose(backend.loss("binary_cross_entropy", y_hat, y), expected, rtol=1e-15)
+    assert np.isclose(
+        backend.loss("binary_cross_entropy", y_hat, y), expected, rtol=1e-15
+    )
 
 
 def _linear_model(backend_name: str, dtype: Any) -> mc.Network:
@@ -72,17 +85,23 @@ def test_backprop_slide_partial_derivatives(backend_name: str) -> None:
     y = np.array([1.0, -2.0, 0.5])
     net = _linear_model(backend_name, "float64")
     residual = X @ np.array([0.5, -1.0]) + 0.25 - y
-    slide = {"w1": 2 * np.sum(X[:, 0] * residual), "w2": 2 * np.sum(X[:, 1] * residual),
-             "b": 2 * np.sum(residual)}
+    slide = {
+        "w1": 2 * np.sum(X[:, 0] * residual),
+        "w2": 2 * np.sum(X[:, 1] * residual),
+        "b": 2 * np.sum(residual),
+    }
     loss, grads = net.gradients(X, y)
     assert np.isclose(loss, 0.5 * np.sum(residual**2), rtol=1e-15)
-    np.testing.assert_allclose(2 * grads[0].W[:, 0], [slide["w1"], slide["w2"]], rtol=1e-14)
+    np.testing.assert_allclose(
+        2 * grads[0].W[:, 0], [slide["w1"], slide["w2"]], rtol=1e-14
+    )
     np.testing.assert_allclose(2 * grads[0].b, [slide["b"]], rtol=1e-14)
     assert mc.gradient_check(net, X, y) < 1e-8
 
 
-def test_one_gradient_descent_step_is_w_minus_gamma_grad(backend_name: str, dtype: Any
-                                                          ) -> None:
+def test_one_gradient_descent_step_is_w_minus_gamma_grad(
+    backend_name: str, dtype: Any
+) -> None:
     X = np.array([[1.0, 2.0], [3.0, -1.0]])
     y = np.array([1.0, -2.0])
     net = _linear_model(backend_name, dtype)

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import mlpcore as mc
 import numpy as np
 import pytest
 from helpers import assert_parity
 
-import mlpcore as mc
-
 
 def _net(backend: str = "native", dtype: str = "float64", seed: int = 0) -> mc.Network:
-    return mc.Network([mc.Dense(4, 8, "relu"), mc.Dense(8, 3, "softmax")],
-                      loss="cross_entropy", dtype=dtype, backend=backend, seed=seed)
+    return mc.Network(
+        [mc.Dense(4, 8, "relu"), mc.Dense(8, 3, "softmax")],
+        loss="cross_entropy",
+        dtype=dtype,
+        backend=backend,
+        seed=seed,
+    )
 
 
 def test_forward_is_the_chain_of_layers(backend_name: str) -> None:
     net = _net(backend_name)
     X = np.random.default_rng(0).standard_normal((5, 4))
-    W1, b1, W2, b2 = (net.layers[0].W, net.layers[0].b, net.layers[1].W, net.layers[1].b)
+    W1, b1, W2, b2 = (
+        net.layers[0].W,
+        net.layers[0].b,
+        net.layers[1].W,
+        net.layers[1].b,
+    )
     hidden = np.maximum(X @ W1 + b1, 0)
     logits = hidden @ W2 + b2
     expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
@@ -32,7 +41,7 @@ def test_forward_is_the_chain_of_layers(backend_name: str) -> None:
 
 def test_seed_reproduces_the_network() -> None:
     a, b, c = _net(seed=7), _net(seed=7), _net(seed=8)
-    for la, lb, lc in zip(a.layers, b.layers, c.layers):
+    for la, lb, lc in zip(a.layers, b.layers, c.layers, strict=False):
         np.testing.assert_array_equal(la.W, lb.W)
         assert not np.array_equal(la.W, lc.W)
 
@@ -69,8 +78,10 @@ def test_switching_backends_gives_the_same_results(dtype: np.dtype) -> None:
     assert net.backend.name == "numpy"
     assert_parity(out_native, net.forward(X), dtype)
     loss_numpy, grads_numpy = net.gradients(X, y)
-    assert loss_native == pytest.approx(loss_numpy, rel=1e-5 if dtype == np.float32 else 1e-12)
-    for gn, gp in zip(grads_native, grads_numpy):
+    assert loss_native == pytest.approx(
+        loss_numpy, rel=1e-5 if dtype == np.float32 else 1e-12
+    )
+    for gn, gp in zip(grads_native, grads_numpy, strict=False):
         assert_parity(gn.W, gp.W, dtype)
         assert_parity(gn.b, gp.b, dtype)
 
@@ -101,18 +112,27 @@ def test_evaluate_in_chunks_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_regression_and_binary_classification(backend_name: str) -> None:
     X = np.random.default_rng(5).standard_normal((10, 2))
-    reg = mc.Network([mc.Dense(2, 1)], loss="mse", dtype="float64", backend=backend_name,
-                     seed=0)
+    reg = mc.Network(
+        [mc.Dense(2, 1)], loss="mse", dtype="float64", backend=backend_name, seed=0
+    )
     y = X.sum(axis=1)  # 1-D targets are accepted for one output
     assert reg.evaluate(X, y)["loss"] == pytest.approx(
-        np.mean((reg.forward(X)[:, 0] - y) ** 2), rel=1e-12)
+        np.mean((reg.forward(X)[:, 0] - y) ** 2), rel=1e-12
+    )
     assert "accuracy" not in reg.evaluate(X, y)
-    clf = mc.Network([mc.Dense(2, 1, "sigmoid")], loss="binary_cross_entropy",
-                     dtype="float64", backend=backend_name, seed=0)
+    clf = mc.Network(
+        [mc.Dense(2, 1, "sigmoid")],
+        loss="binary_cross_entropy",
+        dtype="float64",
+        backend=backend_name,
+        seed=0,
+    )
     labels = (X[:, 0] > 0).astype(int)
     predicted = clf.predict(X)
     assert predicted.shape == (10,)
-    assert clf.evaluate(X, labels)["accuracy"] == pytest.approx(np.mean(predicted == labels))
+    assert clf.evaluate(X, labels)["accuracy"] == pytest.approx(
+        np.mean(predicted == labels)
+    )
 
 
 def test_non_contiguous_and_integer_inputs(backend_name: str) -> None:

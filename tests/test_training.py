@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import mlpcore as mc
 import numpy as np
 import pytest
-
-import mlpcore as mc
 from mlpcore.datasets import Standardizer, load_digits, train_test_split
 
 
@@ -17,18 +16,34 @@ def _blobs(n: int = 120, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _net(seed: int = 0, backend: str = "native", dtype: str = "float64") -> mc.Network:
-    return mc.Network([mc.Dense(2, 16, "tanh"), mc.Dense(16, 3, "softmax")],
-                      loss="cross_entropy", dtype=dtype, backend=backend, seed=seed)
+    return mc.Network(
+        [mc.Dense(2, 16, "tanh"), mc.Dense(16, 3, "softmax")],
+        loss="cross_entropy",
+        dtype=dtype,
+        backend=backend,
+        seed=seed,
+    )
 
 
 def test_fit_learns_and_records_history(backend_name: str) -> None:
     X, y = _blobs()
     Xv, yv = _blobs(60, seed=1)
     net = _net(backend=backend_name)
-    history = net.fit(X, y, epochs=15, batch_size=16, optimizer=mc.Adam(0.02),
-                      validation_data=(Xv, yv))
+    history = net.fit(
+        X,
+        y,
+        epochs=15,
+        batch_size=16,
+        optimizer=mc.Adam(0.02),
+        validation_data=(Xv, yv),
+    )
     assert history.epochs == 15
-    assert len(history.accuracy) == len(history.val_loss) == len(history.val_accuracy) == 15
+    assert (
+        len(history.accuracy)
+        == len(history.val_loss)
+        == len(history.val_accuracy)
+        == 15
+    )
     assert history.loss[-1] < history.loss[0] / 3
     assert history.val_accuracy[-1] >= 0.95
     assert history.val_loss[-1] == pytest.approx(net.evaluate(Xv, yv)["loss"])
@@ -47,8 +62,14 @@ def test_same_seed_same_run_different_seed_different_run() -> None:
     assert not np.array_equal(runs[0][1], runs[2][1])
 
 
-@pytest.mark.parametrize("optimizer", [
-    lambda: mc.SGD(0.05), lambda: mc.Momentum(0.02, nesterov=True), lambda: mc.Adam(0.01)])
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        lambda: mc.SGD(0.05),
+        lambda: mc.Momentum(0.02, nesterov=True),
+        lambda: mc.Adam(0.01),
+    ],
+)
 def test_backends_agree_over_a_training_run(optimizer: object) -> None:
     X, y = _blobs()
     results = []
@@ -58,7 +79,7 @@ def test_backends_agree_over_a_training_run(optimizer: object) -> None:
         results.append((net, history))
     (net_a, hist_a), (net_b, hist_b) = results
     assert hist_a.accuracy == hist_b.accuracy
-    for la, lb in zip(net_a.layers, net_b.layers):
+    for la, lb in zip(net_a.layers, net_b.layers, strict=False):
         np.testing.assert_allclose(la.W, lb.W, rtol=0, atol=1e-6)
         np.testing.assert_allclose(la.b, lb.b, rtol=0, atol=1e-6)
 
@@ -102,8 +123,13 @@ def test_digits_reach_high_accuracy(backend_name: str) -> None:
     assert set(np.unique(y)) == set(range(10)) and X.max() == 16
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, seed=0)
     scaler = Standardizer().fit(X_train)
-    net = mc.Network([mc.Dense(64, 64, "relu"), mc.Dense(64, 10, "softmax")],
-                     loss="cross_entropy", dtype="float32", backend=backend_name, seed=0)
+    net = mc.Network(
+        [mc.Dense(64, 64, "relu"), mc.Dense(64, 10, "softmax")],
+        loss="cross_entropy",
+        dtype="float32",
+        backend=backend_name,
+        seed=0,
+    )
     net.fit(scaler.transform(X_train), y_train, epochs=10, optimizer=mc.Adam(0.005))
     assert net.evaluate(scaler.transform(X_test), y_test)["accuracy"] >= 0.95
 

@@ -34,7 +34,9 @@ def check_dtype(dtype: object, name: str = "dtype") -> np.dtype[Any]:
     except TypeError:
         resolved = None
     if resolved not in FLOAT_DTYPES:
-        raise DTypeError(f"{name}: expected 'float32' or 'float64', got {describe(dtype)}")
+        raise DTypeError(
+            f"{name}: expected 'float32' or 'float64', got {describe(dtype)}"
+        )
     return resolved  # type: ignore[return-value]
 
 
@@ -47,7 +49,9 @@ def as_array(value: object, name: str, ndim: int | tuple[int, ...]) -> NDArray[A
     try:
         array = np.asarray(value)
     except (ValueError, TypeError) as exc:  # ragged nested lists and the like
-        raise DTypeError(f"{name}: expected a numeric array, got {describe(value)}") from exc
+        raise DTypeError(
+            f"{name}: expected a numeric array, got {describe(value)}"
+        ) from exc
     if array.dtype.kind not in "biuf":
         raise DTypeError(
             f"{name}: expected a numeric (float, integer or bool) array, "
@@ -56,9 +60,13 @@ def as_array(value: object, name: str, ndim: int | tuple[int, ...]) -> NDArray[A
     dims = (ndim,) if isinstance(ndim, int) else ndim
     if array.ndim not in dims:
         want = " or ".join(f"{d}-D" for d in dims)
-        raise ValidationError(f"{name}: expected a {want} array, got shape {array.shape}")
+        raise ValidationError(
+            f"{name}: expected a {want} array, got shape {array.shape}"
+        )
     if array.size == 0:
-        raise ValidationError(f"{name}: expected a non-empty array, got shape {array.shape}")
+        raise ValidationError(
+            f"{name}: expected a non-empty array, got shape {array.shape}"
+        )
     return array
 
 
@@ -73,7 +81,9 @@ def common_dtype(arrays: Iterable[tuple[str, NDArray[Any]]]) -> np.dtype[Any]:
         if array.dtype.kind != "f":
             continue
         if array.dtype not in FLOAT_DTYPES:
-            raise DTypeError(f"{name}: expected dtype float32 or float64, got {array.dtype}")
+            raise DTypeError(
+                f"{name}: expected dtype float32 or float64, got {array.dtype}"
+            )
         if found is None:
             found = (name, array.dtype)
         elif array.dtype != found[1]:
@@ -93,29 +103,36 @@ def to_dtype(array: NDArray[Any], dtype: np.dtype[Any]) -> FloatArray:
     return array
 
 
-def check_shape(array: NDArray[Any], name: str, expected: tuple[int | None, ...],
-                why: str = "") -> None:
+def check_shape(
+    array: NDArray[Any], name: str, expected: tuple[int | None, ...], why: str = ""
+) -> None:
     """Raise unless ``array.shape`` matches ``expected`` (``None`` matches anything)."""
     ok = len(array.shape) == len(expected) and all(
-        e is None or e == s for e, s in zip(expected, array.shape)
+        e is None or e == s for e, s in zip(expected, array.shape, strict=False)
     )
     if not ok:
         want = "(" + ", ".join("n" if e is None else str(e) for e in expected)
         want += ",)" if len(expected) == 1 else ")"
         suffix = f" {why}" if why else ""
-        raise ValidationError(f"{name}: expected shape {want}{suffix}, got {array.shape}")
+        raise ValidationError(
+            f"{name}: expected shape {want}{suffix}, got {array.shape}"
+        )
 
 
 def check_finite(array: NDArray[Any], name: str) -> None:
     """Raise if ``array`` holds NaN or infinity."""
     if array.dtype.kind == "f" and not np.isfinite(array).all():
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-        raise ValidationError(f"{name}: expected finite values, got {bad} NaN or Inf entries")
+        raise ValidationError(
+            f"{name}: expected finite values, got {bad} NaN or Inf entries"
+        )
 
 
 def check_positive(value: object, name: str, *, allow_zero: bool = False) -> float:
     """``value`` as a float that is > 0 (or >= 0)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, bool) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
         raise DTypeError(f"{name}: expected a real number, got {describe(value)}")
     number = float(value)
     ok = number >= 0 if allow_zero else number > 0
@@ -139,7 +156,9 @@ def check_int(value: object, name: str, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise DTypeError(f"{name}: expected an integer, got {describe(value)}")
     if int(value) < minimum:
-        raise ValidationError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+        raise ValidationError(
+            f"{name}: expected an integer >= {minimum}, got {value!r}"
+        )
     return int(value)
 
 
@@ -160,7 +179,9 @@ def check_labels(labels: NDArray[Any], name: str, n_classes: int) -> NDArray[np.
     Floats are accepted when they hold whole numbers (labels read from CSV files).
     """
     if labels.dtype.kind == "f":
-        if not np.isfinite(labels).all() or not np.array_equal(labels, np.round(labels)):
+        if not np.isfinite(labels).all() or not np.array_equal(
+            labels, np.round(labels)
+        ):
             raise ValidationError(
                 f"{name}: expected integer class labels, got non-integer values"
             )

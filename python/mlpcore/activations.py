@@ -25,20 +25,48 @@ class ActivationInfo:
 
 
 _ROWS = [
-    ActivationInfo("linear", "f(z) = z", "f'(z) = 1", (float("-inf"), float("inf")),
-                   "glorot_uniform"),
-    ActivationInfo("sigmoid", "f(z) = 1 / (1 + exp(-z))", "f'(z) = f(z) (1 - f(z))",
-                   (0.0, 1.0), "glorot_uniform"),
-    ActivationInfo("tanh", "f(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z))",
-                   "f'(z) = 1 - f(z)^2", (-1.0, 1.0), "glorot_uniform"),
-    ActivationInfo("relu", "f(z) = max(0, z)", "f'(z) = 1 if z > 0 else 0",
-                   (0.0, float("inf")), "he_normal"),
-    ActivationInfo("leaky_relu", "f(z) = z if z > 0 else 0.01 z",
-                   "f'(z) = 1 if z > 0 else 0.01", (float("-inf"), float("inf")),
-                   "he_normal"),
-    ActivationInfo("softmax", "f(z)_k = exp(z_k) / sum_j exp(z_j)  (row-wise)",
-                   "grad_z = a * (grad_a - sum_k grad_a_k a_k)  (Jacobian-vector product)",
-                   (0.0, 1.0), "glorot_uniform"),
+    ActivationInfo(
+        "linear",
+        "f(z) = z",
+        "f'(z) = 1",
+        (float("-inf"), float("inf")),
+        "glorot_uniform",
+    ),
+    ActivationInfo(
+        "sigmoid",
+        "f(z) = 1 / (1 + exp(-z))",
+        "f'(z) = f(z) (1 - f(z))",
+        (0.0, 1.0),
+        "glorot_uniform",
+    ),
+    ActivationInfo(
+        "tanh",
+        "f(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z))",
+        "f'(z) = 1 - f(z)^2",
+        (-1.0, 1.0),
+        "glorot_uniform",
+    ),
+    ActivationInfo(
+        "relu",
+        "f(z) = max(0, z)",
+        "f'(z) = 1 if z > 0 else 0",
+        (0.0, float("inf")),
+        "he_normal",
+    ),
+    ActivationInfo(
+        "leaky_relu",
+        "f(z) = z if z > 0 else 0.01 z",
+        "f'(z) = 1 if z > 0 else 0.01",
+        (float("-inf"), float("inf")),
+        "he_normal",
+    ),
+    ActivationInfo(
+        "softmax",
+        "f(z)_k = exp(z_k) / sum_j exp(z_j)  (row-wise)",
+        "grad_z = a * (grad_a - sum_k grad_a_k a_k)  (Jacobian-vector product)",
+        (0.0, 1.0),
+        "glorot_uniform",
+    ),
 ]
 
 ACTIVATIONS = MappingProxyType({row.name: row for row in _ROWS})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from collections.abc import Sequence
@@ -31,30 +32,60 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mlpcore", description="Dense neural networks on a fast C++ core.")
+        prog="mlpcore", description="Dense neural networks on a fast C++ core."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     train = commands.add_parser(
-        "train", help="train a network on the bundled 8x8 digits and report test accuracy")
-    train.add_argument("--hidden", type=_positive_int, nargs="*", default=[64],
-                       metavar="N", help="hidden layer sizes (default: 64)")
-    train.add_argument("--activation", choices=activation_names(), default="relu",
-                       help="hidden activation (default: relu)")
+        "train",
+        help="train a network on the bundled 8x8 digits and report test accuracy",
+    )
+    train.add_argument(
+        "--hidden",
+        type=_positive_int,
+        nargs="*",
+        default=[64],
+        metavar="N",
+        help="hidden layer sizes (default: 64)",
+    )
+    train.add_argument(
+        "--activation",
+        choices=activation_names(),
+        default="relu",
+        help="hidden activation (default: relu)",
+    )
     train.add_argument("--epochs", type=_positive_int, default=30)
     train.add_argument("--batch-size", type=_positive_int, default=32)
     train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
-    train.add_argument("--lr", type=float, default=None,
-                       help="learning rate (default: " + ", ".join(
-                           f"{k} {v}" for k, v in DEFAULT_LR.items()) + ")")
+    train.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help="learning rate (default: "
+        + ", ".join(f"{k} {v}" for k, v in DEFAULT_LR.items())
+        + ")",
+    )
     train.add_argument("--backend", choices=BACKEND_NAMES, default="native")
     train.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--test-size", type=float, default=0.25,
-                       help="held-out fraction (default: 0.25)")
-    train.add_argument("--threads", type=_positive_int, default=None,
-                       help="native kernel threads (default: all available cores)")
-    train.add_argument("--save", metavar="PATH", default=None,
-                       help="write the trained model to PATH (.safetensors)")
+    train.add_argument(
+        "--test-size",
+        type=float,
+        default=0.25,
+        help="held-out fraction (default: 0.25)",
+    )
+    train.add_argument(
+        "--threads",
+        type=_positive_int,
+        default=None,
+        help="native kernel threads (default: all available cores)",
+    )
+    train.add_argument(
+        "--save",
+        metavar="PATH",
+        default=None,
+        help="write the trained model to PATH (.safetensors)",
+    )
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
     commands.add_parser("info", help="version, kernels, threads and CPU features")
@@ -75,33 +106,50 @@ def train(args: argparse.Namespace) -> int:
         runtime.set_num_threads(args.threads)
     X, y = load_digits()
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=args.test_size, seed=args.seed)
+        X, y, test_size=args.test_size, seed=args.seed
+    )
     scaler = Standardizer().fit(X_train)
     X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
     sizes = [X.shape[1], *args.hidden, 10]
-    layers = [Dense(n_in, n_out, args.activation)
-              for n_in, n_out in zip(sizes[:-2], sizes[1:-1])]
+    layers = [
+        Dense(n_in, n_out, args.activation) for n_in, n_out in itertools.pairwise(sizes)
+    ]
     layers.append(Dense(sizes[-2], sizes[-1], "softmax"))
-    net = Network(layers, loss="cross_entropy", dtype=args.dtype, backend=args.backend,
-                  seed=args.seed)
+    net = Network(
+        layers,
+        loss="cross_entropy",
+        dtype=args.dtype,
+        backend=args.backend,
+        seed=args.seed,
+    )
     optimizer = _optimizer(args.optimizer, args.lr)
-    print(f"digits: {len(X_train)} train / {len(X_test)} test samples, "
-          f"network {'-'.join(map(str, sizes))} ({args.activation}, softmax), "
-          f"{optimizer!r}, backend {args.backend}, {args.dtype}, "
-          f"{runtime.get_num_threads()} thread(s)")
+    print(
+        f"digits: {len(X_train)} train / {len(X_test)} test samples, "
+        f"network {'-'.join(map(str, sizes))} ({args.activation}, softmax), "
+        f"{optimizer!r}, backend {args.backend}, {args.dtype}, "
+        f"{runtime.get_num_threads()} thread(s)"
+    )
 
     started = time.perf_counter()
-    history = net.fit(X_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
-                      optimizer=optimizer, validation_data=(X_test, y_test),
-                      verbose=not args.quiet)
+    history = net.fit(
+        X_train,
+        y_train,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        optimizer=optimizer,
+        validation_data=(X_test, y_test),
+        verbose=not args.quiet,
+    )
     elapsed = time.perf_counter() - started
     train_seconds = sum(history.epoch_time)
     scores = net.evaluate(X_test, y_test)
     samples = history.epochs * len(X_train)
     print(f"test accuracy {scores['accuracy']:.4f}  (loss {scores['loss']:.4f})")
-    print(f"train accuracy {history.accuracy[-1]:.4f} after {history.epochs} epochs"
-          + ("  [interrupted]" if history.interrupted else ""))
+    print(
+        f"train accuracy {history.accuracy[-1]:.4f} after {history.epochs} epochs"
+        + ("  [interrupted]" if history.interrupted else "")
+    )
     print(f"time {elapsed:.2f} s, {samples / max(train_seconds, 1e-9):,.0f} samples/s")
     if args.save:
         net.save(args.save)

@@ -8,11 +8,11 @@ built-in exception a Python user expects (``ValueError`` or ``TypeError``), so
 from __future__ import annotations
 
 __all__ = [
+    "DTypeError",
     "DivergenceError",
     "MlpcoreError",
     "ModelFormatError",
     "ValidationError",
-    "DTypeError",
 ]
 
 

@@ -13,8 +13,15 @@ from .network import Network
 __all__ = ["gradient_check"]
 
 
-def gradient_check(net: Network, X: object, y: object, *, eps: float = 1e-6,
-                   max_entries: int = 256, seed: int = 0) -> float:
+def gradient_check(
+    net: Network,
+    X: object,
+    y: object,
+    *,
+    eps: float = 1e-6,
+    max_entries: int = 256,
+    seed: int = 0,
+) -> float:
     """The largest relative error between ``net.gradients`` and finite differences.
 
     Works on a float64 copy of ``net`` (same backend), so float32 networks are
@@ -52,7 +59,7 @@ def gradient_check(net: Network, X: object, y: object, *, eps: float = 1e-6,
         return copy.backend.kernels.loss(copy.loss, output, t)
 
     worst = 0.0
-    for layer, grad in zip(copy.layers, grads):
+    for layer, grad in zip(copy.layers, grads, strict=False):
         for param, analytic in ((layer.W, grad.W), (layer.b, grad.b)):
             flat, g = param.reshape(-1), analytic.reshape(-1)
             chosen = np.arange(flat.size)

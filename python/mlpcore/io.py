@@ -37,8 +37,15 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
         "version": FORMAT_VERSION,
         "loss": net.loss,
         "dtype": str(net.dtype),
-        "layers": [{"n_in": l.n_in, "n_out": l.n_out, "activation": l.activation,
-                    "init": l.init} for l in net.layers],
+        "layers": [
+            {
+                "n_in": layer.n_in,
+                "n_out": layer.n_out,
+                "activation": layer.activation,
+                "init": layer.init,
+            }
+            for layer in net.layers
+        ],
     }
     tensors: dict[str, np.ndarray[Any, Any]] = {}
     for i, layer in enumerate(net.layers):
@@ -96,8 +103,16 @@ def load(path: str | os.PathLike[str], *, backend: str = "native") -> Network:
                     f"{path}: layer {i} expected W {shapes[0]}, b {shapes[1]} of {dtype}, "
                     f"got W {W.shape} {W.dtype}, b {b.shape} {b.dtype}"
                 )
-            layers.append(Dense(spec["n_in"], spec["n_out"], spec["activation"],
-                                init=spec.get("init", "auto"), W=W, b=b))
+            layers.append(
+                Dense(
+                    spec["n_in"],
+                    spec["n_out"],
+                    spec["activation"],
+                    init=spec.get("init", "auto"),
+                    W=W,
+                    b=b,
+                )
+            )
         return Network(layers, loss=meta["loss"], dtype=dtype, backend=backend)
     except ModelFormatError:
         raise
@@ -108,12 +123,16 @@ def load(path: str | os.PathLike[str], *, backend: str = "native") -> Network:
 def _read_metadata(data: bytes, path: object) -> dict[str, Any]:
     """The mlpcore metadata from a safetensors header, checked for format and version."""
     if len(data) < 8:
-        raise ModelFormatError(f"{path}: too short to be a safetensors file ({len(data)} bytes)")
+        raise ModelFormatError(
+            f"{path}: too short to be a safetensors file ({len(data)} bytes)"
+        )
     (header_size,) = struct.unpack("<Q", data[:8])
     if header_size > len(data) - 8:
-        raise ModelFormatError(f"{path}: truncated (header of {header_size} bytes announced)")
+        raise ModelFormatError(
+            f"{path}: truncated (header of {header_size} bytes announced)"
+        )
     try:
-        header = json.loads(data[8:8 + header_size])
+        header = json.loads(data[8 : 8 + header_size])
         meta = json.loads(header["__metadata__"]["mlpcore"])
     except (ValueError, KeyError, TypeError) as exc:
         raise ModelFormatError(f"{path}: not an mlpcore model file ({exc})") from exc

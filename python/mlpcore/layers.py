@@ -26,14 +26,16 @@ def _he_uniform(rng: np.random.Generator, n_in: int, n_out: int) -> NDArray[np.f
     return rng.uniform(-limit, limit, size=(n_in, n_out))
 
 
-def _glorot_uniform(rng: np.random.Generator, n_in: int, n_out: int
-                    ) -> NDArray[np.float64]:
+def _glorot_uniform(
+    rng: np.random.Generator, n_in: int, n_out: int
+) -> NDArray[np.float64]:
     limit = np.sqrt(6.0 / (n_in + n_out))
     return rng.uniform(-limit, limit, size=(n_in, n_out))
 
 
-def _glorot_normal(rng: np.random.Generator, n_in: int, n_out: int
-                   ) -> NDArray[np.float64]:
+def _glorot_normal(
+    rng: np.random.Generator, n_in: int, n_out: int
+) -> NDArray[np.float64]:
     return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=(n_in, n_out))
 
 
@@ -42,13 +44,15 @@ def _zeros(rng: np.random.Generator, n_in: int, n_out: int) -> NDArray[np.float6
 
 
 #: Weight initialisers by name. "auto" picks He for relu/leaky_relu, Glorot otherwise.
-INITIALIZERS: MappingProxyType[str, Initializer] = MappingProxyType({
-    "he_normal": _he_normal,
-    "he_uniform": _he_uniform,
-    "glorot_uniform": _glorot_uniform,
-    "glorot_normal": _glorot_normal,
-    "zeros": _zeros,
-})
+INITIALIZERS: MappingProxyType[str, Initializer] = MappingProxyType(
+    {
+        "he_normal": _he_normal,
+        "he_uniform": _he_uniform,
+        "glorot_uniform": _glorot_uniform,
+        "glorot_normal": _glorot_normal,
+        "zeros": _zeros,
+    }
+)
 
 
 class Dense:
@@ -88,9 +92,17 @@ class Dense:
         checked for shape and converted to the layer's dtype.
     """
 
-    def __init__(self, n_in: int, n_out: int, activation: str = "linear", *,
-                 init: str = "auto", W: object = None, b: object = None,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        activation: str = "linear",
+        *,
+        init: str = "auto",
+        W: object = None,
+        b: object = None,
+        seed: int | None = None,
+    ) -> None:
         self.n_in = check_int(n_in, "n_in")
         self.n_out = check_int(n_out, "n_out")
         self.activation = check_choice(activation, "activation", activation_names())
@@ -129,8 +141,11 @@ class Dense:
 
     def _own(self, array: NDArray[Any]) -> NDArray[np.floating[Any]]:
         """Keep ``array`` itself when it is already usable in place, else a copy."""
-        usable = (array.dtype == self._dtype and array.flags.c_contiguous
-                  and array.flags.writeable)
+        usable = (
+            array.dtype == self._dtype
+            and array.flags.c_contiguous
+            and array.flags.writeable
+        )
         return array if usable else np.array(array, dtype=self._dtype, order="C")
 
     @property
@@ -151,7 +166,11 @@ class Dense:
 
     def initialize(self, rng: np.random.Generator) -> None:
         """Draw ``W`` from the layer's initialiser and set ``b`` to zero."""
-        name = ACTIVATIONS[self.activation].default_init if self.init == "auto" else self.init
+        name = (
+            ACTIVATIONS[self.activation].default_init
+            if self.init == "auto"
+            else self.init
+        )
         self._W = INITIALIZERS[name](rng, self.n_in, self.n_out).astype(self._dtype)
         self._b = np.zeros(self.n_out, dtype=self._dtype)
 

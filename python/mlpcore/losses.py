@@ -24,16 +24,34 @@ class LossInfo:
 
 
 _ROWS = [
-    LossInfo("quadratic", "C = 1/2 sum (y_pred - y)^2", "dC/dy_pred = y_pred - y",
-             False, None),
-    LossInfo("mse", "C = mean (y_pred - y)^2 over all samples and outputs",
-             "dC/dy_pred = 2 (y_pred - y) / size", False, None),
-    LossInfo("binary_cross_entropy",
-             "C = -(1/n) sum (y ln y_pred + (1 - y) ln(1 - y_pred))",
-             "dC/dy_pred = (y_pred - y) / (y_pred (1 - y_pred)) / n",
-             True, frozenset({"sigmoid"})),
-    LossInfo("cross_entropy", "C = -(1/n) sum_i sum_k y_ik ln y_pred_ik",
-             "dC/dy_pred = -y / y_pred / n", True, frozenset({"softmax"})),
+    LossInfo(
+        "quadratic",
+        "C = 1/2 sum (y_pred - y)^2",
+        "dC/dy_pred = y_pred - y",
+        False,
+        None,
+    ),
+    LossInfo(
+        "mse",
+        "C = mean (y_pred - y)^2 over all samples and outputs",
+        "dC/dy_pred = 2 (y_pred - y) / size",
+        False,
+        None,
+    ),
+    LossInfo(
+        "binary_cross_entropy",
+        "C = -(1/n) sum (y ln y_pred + (1 - y) ln(1 - y_pred))",
+        "dC/dy_pred = (y_pred - y) / (y_pred (1 - y_pred)) / n",
+        True,
+        frozenset({"sigmoid"}),
+    ),
+    LossInfo(
+        "cross_entropy",
+        "C = -(1/n) sum_i sum_k y_ik ln y_pred_ik",
+        "dC/dy_pred = -y / y_pred / n",
+        True,
+        frozenset({"softmax"}),
+    ),
 ]
 
 LOSSES = MappingProxyType({row.name: row for row in _ROWS})

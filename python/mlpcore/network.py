@@ -69,16 +69,24 @@ class Network:
         minibatches in :meth:`fit`: one seed reproduces a whole run.
     """
 
-    def __init__(self, layers: Sequence[Dense], *, loss: str = "mse",
-                 dtype: str | np.dtype[Any] = "float32", backend: str | Backend = "native",
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        layers: Sequence[Dense],
+        *,
+        loss: str = "mse",
+        dtype: str | np.dtype[Any] = "float32",
+        backend: str | Backend = "native",
+        seed: int | None = None,
+    ) -> None:
         if isinstance(layers, Dense) or not isinstance(layers, Sequence) or not layers:
             raise ValidationError(
                 f"layers: expected a non-empty list of Dense layers, got {describe(layers)}"
             )
         for i, layer in enumerate(layers):
             if not isinstance(layer, Dense):
-                raise DTypeError(f"layers[{i}]: expected a Dense layer, got {describe(layer)}")
+                raise DTypeError(
+                    f"layers[{i}]: expected a Dense layer, got {describe(layer)}"
+                )
             if i and layer.n_in != layers[i - 1].n_out:
                 raise ValidationError(
                     f"layers[{i}]: expected n_in = {layers[i - 1].n_out} to match the "
@@ -135,8 +143,10 @@ class Network:
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
-        return (f"Network([\n  {inner}],\n  loss={self.loss!r}, dtype={str(self.dtype)!r}, "
-                f"backend={self.backend.name!r})")
+        return (
+            f"Network([\n  {inner}],\n  loss={self.loss!r}, dtype={str(self.dtype)!r}, "
+            f"backend={self.backend.name!r})"
+        )
 
     # -- input checks -----------------------------------------------------------
 
@@ -149,8 +159,9 @@ class Network:
             x = np.ascontiguousarray(x)
         return x
 
-    def _targets(self, y: object, n_samples: int, name: str = "y"
-                 ) -> Array | NDArray[np.int64]:
+    def _targets(
+        self, y: object, n_samples: int, name: str = "y"
+    ) -> Array | NDArray[np.int64]:
         """``y`` in the form the kernels take: int64 labels (cross_entropy) or floats
         of shape (n_samples, n_out)."""
         t = as_array(y, name, (1, 2))
@@ -205,8 +216,9 @@ class Network:
 
     # -- backward ---------------------------------------------------------------
 
-    def _backprop(self, x: Array, y: Array | NDArray[np.int64]
-                  ) -> tuple[float, list[Gradient], Array]:
+    def _backprop(
+        self, x: Array, y: Array | NDArray[np.int64]
+    ) -> tuple[float, list[Gradient], Array]:
         """Loss, every layer's gradient and the output, for validated ``x`` and ``y``."""
         kernels = self.backend.kernels
         traces = self._forward(x)
@@ -222,7 +234,8 @@ class Network:
             inputs = traces[i - 1].a if i else x
             activation = "linear" if i == len(self.layers) - 1 else layer.activation
             grad_x, grad_W, grad_b = kernels.dense_backward(
-                inputs, layer.W, traces[i].z, traces[i].a, grad, activation, i > 0)
+                inputs, layer.W, traces[i].z, traces[i].a, grad, activation, i > 0
+            )
             grads.append(Gradient(grad_W, grad_b))
             if grad_x is not None:
                 grad = grad_x
@@ -272,15 +285,32 @@ class Network:
 
     # -- training and persistence -----------------------------------------------
 
-    def fit(self, X: object, y: object, *, epochs: int = 10, batch_size: int = 32,
-            optimizer: Optimizer | None = None, shuffle: bool = True,
-            validation_data: tuple[object, object] | None = None,
-            verbose: bool = False) -> History:
+    def fit(
+        self,
+        X: object,
+        y: object,
+        *,
+        epochs: int = 10,
+        batch_size: int = 32,
+        optimizer: Optimizer | None = None,
+        shuffle: bool = True,
+        validation_data: tuple[object, object] | None = None,
+        verbose: bool = False,
+    ) -> History:
         """Train by minibatch gradient descent; see :func:`mlpcore.training.fit`."""
         from .training import fit
 
-        return fit(self, X, y, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
-                   shuffle=shuffle, validation_data=validation_data, verbose=verbose)
+        return fit(
+            self,
+            X,
+            y,
+            epochs=epochs,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            shuffle=shuffle,
+            validation_data=validation_data,
+            verbose=verbose,
+        )
 
     def save(self, path: str | Path) -> None:
         """Write the network to a safetensors file, atomically; see :func:`mlpcore.load`."""
@@ -290,10 +320,24 @@ class Network:
 
     def copy(self, *, dtype: str | np.dtype[Any] | None = None) -> Network:
         """An independent copy (optionally in another dtype) on the same backend."""
-        layers = [Dense(layer.n_in, layer.n_out, layer.activation, init=layer.init,
-                        W=layer.W.copy(), b=layer.b.copy()) for layer in self.layers]
-        return Network(layers, loss=self.loss, dtype=dtype or self.dtype,
-                       backend=self.backend, seed=None)
+        layers = [
+            Dense(
+                layer.n_in,
+                layer.n_out,
+                layer.activation,
+                init=layer.init,
+                W=layer.W.copy(),
+                b=layer.b.copy(),
+            )
+            for layer in self.layers
+        ]
+        return Network(
+            layers,
+            loss=self.loss,
+            dtype=dtype or self.dtype,
+            backend=self.backend,
+            seed=None,
+        )
 
 
 def count_correct(loss: str, output: Array, y: Array | NDArray[np.int64]) -> int:

@@ -37,7 +37,8 @@ class Optimizer(ABC):
         self.lr = check_positive(lr, "lr")
         self.steps = 0
         self._state: weakref.WeakKeyDictionary[Dense, dict[str, list[Array]]] = (
-            weakref.WeakKeyDictionary())
+            weakref.WeakKeyDictionary()
+        )
 
     def step(self, net: Network, grads: Sequence[Gradient]) -> None:
         """Update every layer of ``net`` in place from ``grads`` (from ``net.gradients``).
@@ -52,20 +53,22 @@ class Optimizer(ABC):
                 f"grads: expected {len(net.layers)} (W, b) gradients, one per layer, "
                 f"got {describe(grads)}"
             )
-        for i, (layer, grad) in enumerate(zip(net.layers, grads)):
+        for i, (layer, grad) in enumerate(zip(net.layers, grads, strict=False)):
             for name, param, g in (("W", layer.W, grad[0]), ("b", layer.b, grad[1])):
                 if not isinstance(g, np.ndarray) or g.dtype != param.dtype:
                     raise DTypeError(
                         f"grads[{i}].{name}: expected an ndarray of dtype {param.dtype}, "
                         f"got {describe(g)}"
                     )
-                check_shape(g, f"grads[{i}].{name}", param.shape, f"like layers[{i}].{name}")
+                check_shape(
+                    g, f"grads[{i}].{name}", param.shape, f"like layers[{i}].{name}"
+                )
         self.apply(net, grads)
 
     def apply(self, net: Network, grads: Sequence[Gradient]) -> None:
         """:meth:`step` without the checks, for callers that made the gradients."""
         self.steps += 1
-        for layer, grad in zip(net.layers, grads):
+        for layer, grad in zip(net.layers, grads, strict=False):
             state = self._layer_state(layer)
             for k, (param, g) in enumerate(((layer.W, grad.W), (layer.b, grad.b))):
                 self._update(net, param, g, [s[k] for s in state.values()])
@@ -76,19 +79,27 @@ class Optimizer(ABC):
         params = (layer.W, layer.b)
         if state is None or any(
             s[k].shape != p.shape or s[k].dtype != p.dtype
-            for s in state.values() for k, p in enumerate(params)
+            for s in state.values()
+            for k, p in enumerate(params)
         ):
-            state = {name: [np.zeros_like(p) for p in params] for name in self.state_names}
+            state = {
+                name: [np.zeros_like(p) for p in params] for name in self.state_names
+            }
             self._state[layer] = state
         return state
 
     @abstractmethod
-    def _update(self, net: Network, param: Array, grad: Array, state: list[Array]) -> None:
+    def _update(
+        self, net: Network, param: Array, grad: Array, state: list[Array]
+    ) -> None:
         """Update ``param`` in place from ``grad`` and this parameter's ``state``."""
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items()
-                           if not k.startswith("_") and k != "steps")
+        params = ", ".join(
+            f"{k}={v!r}"
+            for k, v in vars(self).items()
+            if not k.startswith("_") and k != "steps"
+        )
         return f"{type(self).__name__}({params})"
 
 
@@ -104,7 +115,9 @@ class SGD(Optimizer):
     def __init__(self, lr: float = 0.01) -> None:
         super().__init__(lr)
 
-    def _update(self, net: Network, param: Array, grad: Array, state: list[Array]) -> None:
+    def _update(
+        self, net: Network, param: Array, grad: Array, state: list[Array]
+    ) -> None:
         net.backend.kernels.sgd_step(param, grad, self.lr)
 
 
@@ -126,15 +139,19 @@ class Momentum(Optimizer):
 
     state_names = ("velocity",)
 
-    def __init__(self, lr: float = 0.01, momentum: float = 0.9, nesterov: bool = False
-                 ) -> None:
+    def __init__(
+        self, lr: float = 0.01, momentum: float = 0.9, nesterov: bool = False
+    ) -> None:
         super().__init__(lr)
         self.momentum = check_fraction(momentum, "momentum")
         self.nesterov = bool(nesterov)
 
-    def _update(self, net: Network, param: Array, grad: Array, state: list[Array]) -> None:
-        net.backend.kernels.momentum_step(param, grad, state[0], self.lr, self.momentum,
-                                          self.nesterov)
+    def _update(
+        self, net: Network, param: Array, grad: Array, state: list[Array]
+    ) -> None:
+        net.backend.kernels.momentum_step(
+            param, grad, state[0], self.lr, self.momentum, self.nesterov
+        )
 
 
 class Adam(Optimizer):
@@ -155,13 +172,29 @@ class Adam(Optimizer):
 
     state_names = ("m", "v")
 
-    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8) -> None:
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+    ) -> None:
         super().__init__(lr)
         self.beta1 = check_fraction(beta1, "beta1")
         self.beta2 = check_fraction(beta2, "beta2")
         self.eps = check_positive(eps, "eps")
 
-    def _update(self, net: Network, param: Array, grad: Array, state: list[Array]) -> None:
-        net.backend.kernels.adam_step(param, grad, state[0], state[1], self.lr, self.beta1,
-                                      self.beta2, self.eps, self.steps)
+    def _update(
+        self, net: Network, param: Array, grad: Array, state: list[Array]
+    ) -> None:
+        net.backend.kernels.adam_step(
+            param,
+            grad,
+            state[0],
+            state[1],
+            self.lr,
+            self.beta1,
+            self.beta2,
+            self.eps,
+            self.steps,
+        )

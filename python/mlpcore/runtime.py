@@ -54,16 +54,20 @@ class RuntimeInfo:
     machine: str
 
     def __str__(self) -> str:
-        features = " ".join(name for name, present in self.cpu_features.items() if present)
-        return "\n".join([
-            f"mlpcore     {self.version}",
-            f"kernels     {self.kernel_isa}",
-            f"threads     {self.threads}",
-            f"cpu         {self.machine}: {features or '(no SIMD features detected)'}",
-            f"numpy       {self.numpy_version}",
-            f"python      {self.python_version}",
-            "backends    native (C++), numpy (reference)",
-        ])
+        features = " ".join(
+            name for name, present in self.cpu_features.items() if present
+        )
+        return "\n".join(
+            [
+                f"mlpcore     {self.version}",
+                f"kernels     {self.kernel_isa}",
+                f"threads     {self.threads}",
+                f"cpu         {self.machine}: {features or '(no SIMD features detected)'}",
+                f"numpy       {self.numpy_version}",
+                f"python      {self.python_version}",
+                "backends    native (C++), numpy (reference)",
+            ]
+        )
 
 
 def info() -> RuntimeInfo:

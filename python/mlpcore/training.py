@@ -73,10 +73,18 @@ def _deferred_interrupt() -> Iterator[list[bool]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def fit(net: Network, X: object, y: object, *, epochs: int = 10, batch_size: int = 32,
-        optimizer: Optimizer | None = None, shuffle: bool = True,
-        validation_data: tuple[object, object] | None = None,
-        verbose: bool = False) -> History:
+def fit(
+    net: Network,
+    X: object,
+    y: object,
+    *,
+    epochs: int = 10,
+    batch_size: int = 32,
+    optimizer: Optimizer | None = None,
+    shuffle: bool = True,
+    validation_data: tuple[object, object] | None = None,
+    verbose: bool = False,
+) -> History:
     """Train ``net`` on (X, y) by minibatch gradient descent.
 
     Parameters
@@ -113,7 +121,9 @@ def fit(net: Network, X: object, y: object, *, epochs: int = 10, batch_size: int
     if optimizer is None:
         optimizer = SGD(lr=0.01)
     elif not isinstance(optimizer, Optimizer):
-        raise DTypeError(f"optimizer: expected an mlpcore optimizer, got {describe(optimizer)}")
+        raise DTypeError(
+            f"optimizer: expected an mlpcore optimizer, got {describe(optimizer)}"
+        )
     epochs = check_int(epochs, "epochs")
     batch_size = check_int(batch_size, "batch_size")
     x = net._inputs(X)
@@ -127,8 +137,10 @@ def fit(net: Network, X: object, y: object, *, epochs: int = 10, batch_size: int
             )
         x_val = net._inputs(validation_data[0], "validation_data[0]")
         check_finite(x_val, "validation_data[0]")
-        validation = (x_val, net._targets(validation_data[1], x_val.shape[0],
-                                          "validation_data[1]"))
+        validation = (
+            x_val,
+            net._targets(validation_data[1], x_val.shape[0], "validation_data[1]"),
+        )
 
     n = x.shape[0]
     per_row = net.n_out if net.loss == "binary_cross_entropy" else 1
@@ -136,13 +148,16 @@ def fit(net: Network, X: object, y: object, *, epochs: int = 10, batch_size: int
     history = History()
     bar = _progress(verbose, epochs * steps_per_epoch)
     # Overflow to Inf/NaN is reported once, as a DivergenceError, not as warnings.
-    with _deferred_interrupt() as interrupted, np.errstate(over="ignore", invalid="ignore"):
+    with (
+        _deferred_interrupt() as interrupted,
+        np.errstate(over="ignore", invalid="ignore"),
+    ):
         for epoch in range(1, epochs + 1):
             started = time.perf_counter()
             order = net.rng.permutation(n) if shuffle else np.arange(n)
             loss_sum, correct = 0.0, 0
             for step, start in enumerate(range(0, n, batch_size), start=1):
-                rows = order[start:start + batch_size]
+                rows = order[start : start + batch_size]
                 xb, tb = x[rows], t[rows]
                 loss, grads, output = net._backprop(xb, tb)
                 _check_step(loss, grads, epoch, step, history)
@@ -173,8 +188,9 @@ def fit(net: Network, X: object, y: object, *, epochs: int = 10, batch_size: int
     return history
 
 
-def _check_step(loss: float, grads: list[Any], epoch: int, step: int,
-                history: History) -> None:
+def _check_step(
+    loss: float, grads: list[Any], epoch: int, step: int, history: History
+) -> None:
     """Refuse a step whose loss or gradients are not finite (before it is applied)."""
     where = None
     if not np.isfinite(loss):
@@ -189,7 +205,9 @@ def _check_step(loss: float, grads: list[Any], epoch: int, step: int,
         raise DivergenceError(
             f"training diverged at epoch {epoch}, step {step}: {where}; the network "
             "keeps its last finite weights (try a smaller learning rate)",
-            epoch=epoch, step=step, history=history,
+            epoch=epoch,
+            step=step,
+            history=history,
         )
 
 

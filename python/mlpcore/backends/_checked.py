@@ -35,24 +35,35 @@ __all__ = ["Backend"]
 
 
 def _check_real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, bool) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
         raise DTypeError(f"{name}: expected a real number, got {describe(value)}")
     return float(value)
 
 
-def _check_writeable(array: object, name: str, dtype: np.dtype[Any] | None = None
-                     ) -> Array:
+def _check_writeable(
+    array: object, name: str, dtype: np.dtype[Any] | None = None
+) -> Array:
     """An array the kernel writes into: it must already be a float ndarray."""
     if not isinstance(array, np.ndarray):
-        raise DTypeError(f"{name}: expected a writeable numpy.ndarray, got {describe(array)}")
+        raise DTypeError(
+            f"{name}: expected a writeable numpy.ndarray, got {describe(array)}"
+        )
     if array.dtype not in (np.float32, np.float64):
-        raise DTypeError(f"{name}: expected dtype float32 or float64, got {array.dtype}")
+        raise DTypeError(
+            f"{name}: expected dtype float32 or float64, got {array.dtype}"
+        )
     if dtype is not None and array.dtype != dtype:
         raise DTypeError(f"{name}: expected dtype {dtype}, got {array.dtype}")
     if not array.flags.writeable:
-        raise ValidationError(f"{name}: expected a writeable array, got a read-only one")
+        raise ValidationError(
+            f"{name}: expected a writeable array, got a read-only one"
+        )
     if array.size == 0:
-        raise ValidationError(f"{name}: expected a non-empty array, got shape {array.shape}")
+        raise ValidationError(
+            f"{name}: expected a non-empty array, got shape {array.shape}"
+        )
     if any(s % array.itemsize for s in array.strides):
         raise ValidationError(
             f"{name}: expected strides that are whole elements, got {array.strides}"
@@ -60,7 +71,9 @@ def _check_writeable(array: object, name: str, dtype: np.dtype[Any] | None = Non
     return array
 
 
-def _check_no_overlap(target: Array, name: str, *others: tuple[str, NDArray[Any]]) -> None:
+def _check_no_overlap(
+    target: Array, name: str, *others: tuple[str, NDArray[Any]]
+) -> None:
     for other_name, other in others:
         if np.may_share_memory(target, other):
             raise ValidationError(
@@ -91,8 +104,17 @@ class Backend:
 
     # -- products ---------------------------------------------------------------
 
-    def gemm(self, a: object, b: object, *, trans_a: bool = False, trans_b: bool = False,
-             alpha: float = 1.0, beta: float = 0.0, out: Array | None = None) -> Array:
+    def gemm(
+        self,
+        a: object,
+        b: object,
+        *,
+        trans_a: bool = False,
+        trans_b: bool = False,
+        alpha: float = 1.0,
+        beta: float = 0.0,
+        out: Array | None = None,
+    ) -> Array:
         """General matrix product ``alpha·op(a)·op(b) + beta·out``.
 
         Parameters
@@ -128,7 +150,9 @@ class Backend:
             )
         if out is None:
             if beta_ != 0:
-                raise ValidationError(f"beta: expected 0 when out is None, got {beta!r}")
+                raise ValidationError(
+                    f"beta: expected 0 when out is None, got {beta!r}"
+                )
             out = np.empty((m, n), dtype=dtype)
         else:
             check_shape(out, "out", (m, n), "(rows of op(a), columns of op(b))")
@@ -138,8 +162,9 @@ class Backend:
 
     # -- layers -----------------------------------------------------------------
 
-    def dense_forward(self, x: object, W: object, b: object, activation: str
-                      ) -> tuple[Array, Array]:
+    def dense_forward(
+        self, x: object, W: object, b: object, activation: str
+    ) -> tuple[Array, Array]:
         """One dense layer forward: ``z = x @ W + b``, ``a = f(z)``.
 
         Shapes: ``x`` (n_samples, n_in), ``W`` (n_in, n_out), ``b`` (n_out,);
@@ -148,33 +173,52 @@ class Backend:
         x_, W_, b_ = as_array(x, "x", 2), as_array(W, "W", 2), as_array(b, "b", 1)
         check_choice(activation, "activation", activation_names())
         dtype = common_dtype([("x", x_), ("W", W_), ("b", b_)])
-        check_shape(W_, "W", (x_.shape[1], None), "(n_in, n_out) with n_in = x's columns")
+        check_shape(
+            W_, "W", (x_.shape[1], None), "(n_in, n_out) with n_in = x's columns"
+        )
         check_shape(b_, "b", (W_.shape[1],), "(n_out,) with n_out = W's columns")
         return self.kernels.dense_forward(
             to_dtype(x_, dtype), to_dtype(W_, dtype), to_dtype(b_, dtype), activation
         )
 
-    def dense_backward(self, x: object, W: object, z: object, a: object, grad_a: object,
-                       activation: str, *, need_grad_x: bool = True
-                       ) -> tuple[Array | None, Array, Array]:
+    def dense_backward(
+        self,
+        x: object,
+        W: object,
+        z: object,
+        a: object,
+        grad_a: object,
+        activation: str,
+        *,
+        need_grad_x: bool = True,
+    ) -> tuple[Array | None, Array, Array]:
         """One dense layer backward by the chain rule.
 
         With ``δ = ∂C/∂z = grad_a ⊙ f'(z)``: returns ``(∂C/∂x, ∂C/∂W, ∂C/∂b) =
         (δ Wᵀ, xᵀ δ, Σ_rows δ)``; ``∂C/∂x`` is ``None`` unless ``need_grad_x``.
         Shapes: ``x`` (n, n_in), ``W`` (n_in, n_out), ``z``/``a``/``grad_a`` (n, n_out).
         """
-        arrays = {"x": as_array(x, "x", 2), "W": as_array(W, "W", 2),
-                  "z": as_array(z, "z", 2), "a": as_array(a, "a", 2),
-                  "grad_a": as_array(grad_a, "grad_a", 2)}
+        arrays = {
+            "x": as_array(x, "x", 2),
+            "W": as_array(W, "W", 2),
+            "z": as_array(z, "z", 2),
+            "a": as_array(a, "a", 2),
+            "grad_a": as_array(grad_a, "grad_a", 2),
+        }
         check_choice(activation, "activation", activation_names())
         dtype = common_dtype(arrays.items())
         n, n_in = arrays["x"].shape
-        check_shape(arrays["W"], "W", (n_in, None), "(n_in, n_out) with n_in = x's columns")
+        check_shape(
+            arrays["W"], "W", (n_in, None), "(n_in, n_out) with n_in = x's columns"
+        )
         for name in ("z", "a", "grad_a"):
-            check_shape(arrays[name], name, (n, arrays["W"].shape[1]), "(n_samples, n_out)")
+            check_shape(
+                arrays[name], name, (n, arrays["W"].shape[1]), "(n_samples, n_out)"
+            )
         c = {k: to_dtype(v, dtype) for k, v in arrays.items()}
-        return self.kernels.dense_backward(c["x"], c["W"], c["z"], c["a"], c["grad_a"],
-                                           activation, bool(need_grad_x))
+        return self.kernels.dense_backward(
+            c["x"], c["W"], c["z"], c["a"], c["grad_a"], activation, bool(need_grad_x)
+        )
 
     # -- activations ------------------------------------------------------------
 
@@ -183,10 +227,14 @@ class Backend:
         check_choice(name, "name", activation_names())
         z_ = as_array(z, "z", (1, 2))
         dtype = common_dtype([("z", z_)])
-        result = self.kernels.activation_forward(name, to_dtype(np.atleast_2d(z_), dtype))
+        result = self.kernels.activation_forward(
+            name, to_dtype(np.atleast_2d(z_), dtype)
+        )
         return result.reshape(z_.shape)
 
-    def activation_backward(self, name: str, z: object, a: object, grad_a: object) -> Array:
+    def activation_backward(
+        self, name: str, z: object, a: object, grad_a: object
+    ) -> Array:
         """``grad_a ⊙ f'(z)`` for 1-D or 2-D arrays of one shape (softmax: the JVP)."""
         check_choice(name, "name", activation_names())
         z_ = as_array(z, "z", (1, 2))
@@ -199,8 +247,9 @@ class Backend:
 
     # -- losses -----------------------------------------------------------------
 
-    def _loss_operands(self, name: str, y_pred: object, y_true: object
-                       ) -> tuple[Array, Array | Labels, tuple[int, ...]]:
+    def _loss_operands(
+        self, name: str, y_pred: object, y_true: object
+    ) -> tuple[Array, Array | Labels, tuple[int, ...]]:
         check_choice(name, "name", loss_names())
         p = as_array(y_pred, "y_pred", (1, 2))
         y = as_array(y_true, "y_true", (1, 2))
@@ -216,7 +265,9 @@ class Backend:
             y = y.reshape(-1, 1)
         check_shape(y, "y_true", p.shape, "like y_pred")
         if y.dtype.kind == "f" and y.dtype != dtype:
-            raise DTypeError(f"y_true: expected dtype {dtype} like y_pred, got {y.dtype}")
+            raise DTypeError(
+                f"y_true: expected dtype {dtype} like y_pred, got {y.dtype}"
+            )
         return p, to_dtype(y, dtype), shape
 
     def loss(self, name: str, y_pred: object, y_true: object) -> float:
@@ -234,8 +285,9 @@ class Backend:
         p, y, shape = self._loss_operands(name, y_pred, y_true)
         return self.kernels.loss_grad(name, p, y).reshape(shape)
 
-    def output_grad(self, activation: str, loss: str, z: object, a: object,
-                    y_true: object) -> Array:
+    def output_grad(
+        self, activation: str, loss: str, z: object, a: object, y_true: object
+    ) -> Array:
         """``∂C/∂z`` of the output layer (n_samples, n_out).
 
         Fused where the chain rule simplifies: softmax + cross_entropy and
@@ -256,11 +308,14 @@ class Backend:
 
     # -- optimizer steps --------------------------------------------------------
 
-    def _step_operands(self, param: object, grad: object, *state: tuple[str, object]
-                       ) -> tuple[Array, Array, list[Array]]:
+    def _step_operands(
+        self, param: object, grad: object, *state: tuple[str, object]
+    ) -> tuple[Array, Array, list[Array]]:
         p = _check_writeable(param, "param")
         if p.ndim not in (1, 2):
-            raise ValidationError(f"param: expected a 1-D or 2-D array, got shape {p.shape}")
+            raise ValidationError(
+                f"param: expected a 1-D or 2-D array, got shape {p.shape}"
+            )
         g = as_array(grad, "grad", p.ndim)
         check_shape(g, "grad", p.shape, "like param")
         common_dtype([("param", p), ("grad", g)])
@@ -279,24 +334,55 @@ class Backend:
         p, g, _ = self._step_operands(param, grad)
         self.kernels.sgd_step(p, g, check_positive(lr, "lr"))
 
-    def momentum_step(self, param: Array, grad: object, velocity: Array, *, lr: float,
-                      momentum: float = 0.9, nesterov: bool = False) -> None:
+    def momentum_step(
+        self,
+        param: Array,
+        grad: object,
+        velocity: Array,
+        *,
+        lr: float,
+        momentum: float = 0.9,
+        nesterov: bool = False,
+    ) -> None:
         """In place: ``v ← μv + g``; ``param ← param − lr·v``, or with Nesterov
         ``param ← param − lr·(g + μv)`` (PyTorch's convention)."""
         p, g, (v,) = self._step_operands(param, grad, ("velocity", velocity))
-        self.kernels.momentum_step(p, g, v, check_positive(lr, "lr"),
-                                   check_fraction(momentum, "momentum"), bool(nesterov))
+        self.kernels.momentum_step(
+            p,
+            g,
+            v,
+            check_positive(lr, "lr"),
+            check_fraction(momentum, "momentum"),
+            bool(nesterov),
+        )
 
-    def adam_step(self, param: Array, grad: object, m: Array, v: Array, *, lr: float,
-                  beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-                  step: int) -> None:
+    def adam_step(
+        self,
+        param: Array,
+        grad: object,
+        m: Array,
+        v: Array,
+        *,
+        lr: float,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        step: int,
+    ) -> None:
         """In place, Adam (Kingma & Ba) with bias correction at ``step`` t ≥ 1::
 
-            m ← β1 m + (1 − β1) g;   v ← β2 v + (1 − β2) g²
-            param ← param − lr · (m / (1 − β1^t)) / (sqrt(v / (1 − β2^t)) + eps)
+        m ← β1 m + (1 − β1) g;   v ← β2 v + (1 − β2) g²
+        param ← param − lr · (m / (1 − β1^t)) / (sqrt(v / (1 − β2^t)) + eps)
         """
         p, g, (m_, v_) = self._step_operands(param, grad, ("m", m), ("v", v))
-        self.kernels.adam_step(p, g, m_, v_, check_positive(lr, "lr"),
-                               check_fraction(beta1, "beta1"),
-                               check_fraction(beta2, "beta2"),
-                               check_positive(eps, "eps"), check_int(step, "step"))
+        self.kernels.adam_step(
+            p,
+            g,
+            m_,
+            v_,
+            check_positive(lr, "lr"),
+            check_fraction(beta1, "beta1"),
+            check_fraction(beta2, "beta2"),
+            check_positive(eps, "eps"),
+            check_int(step, "step"),
+        )

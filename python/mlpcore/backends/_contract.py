@@ -27,23 +27,41 @@ class Kernels(Protocol):
 
     name: str
 
-    def gemm(self, a: Array, b: Array, out: Array, trans_a: bool, trans_b: bool,
-             alpha: float, beta: float) -> None:
+    def gemm(
+        self,
+        a: Array,
+        b: Array,
+        out: Array,
+        trans_a: bool,
+        trans_b: bool,
+        alpha: float,
+        beta: float,
+    ) -> None:
         """``out ← alpha·op(a)·op(b) + beta·out``; ``out`` is not read when beta == 0."""
 
-    def dense_forward(self, x: Array, W: Array, b: Array, activation: str
-                      ) -> tuple[Array, Array]:
+    def dense_forward(
+        self, x: Array, W: Array, b: Array, activation: str
+    ) -> tuple[Array, Array]:
         """``z = x @ W + b``, ``a = f(z)``; both new arrays."""
 
-    def dense_backward(self, x: Array, W: Array, z: Array, a: Array, grad_a: Array,
-                       activation: str, need_grad_x: bool
-                       ) -> tuple[Array | None, Array, Array]:
+    def dense_backward(
+        self,
+        x: Array,
+        W: Array,
+        z: Array,
+        a: Array,
+        grad_a: Array,
+        activation: str,
+        need_grad_x: bool,
+    ) -> tuple[Array | None, Array, Array]:
         """``δ = grad_a ⊙ f'(z)``; returns ``(δ Wᵀ or None, xᵀ δ, Σ_rows δ)``."""
 
     def activation_forward(self, name: str, z: Array) -> Array:
         """``f(z)``, element-wise (softmax: row-wise)."""
 
-    def activation_backward(self, name: str, z: Array, a: Array, grad_a: Array) -> Array:
+    def activation_backward(
+        self, name: str, z: Array, a: Array, grad_a: Array
+    ) -> Array:
         """``grad_a ⊙ f'(z)`` (softmax: its Jacobian-vector product)."""
 
     def loss(self, name: str, y_pred: Array, y_true: Array | Labels) -> float:
@@ -52,17 +70,35 @@ class Kernels(Protocol):
     def loss_grad(self, name: str, y_pred: Array, y_true: Array | Labels) -> Array:
         """``∂C/∂y_pred``."""
 
-    def output_grad(self, activation: str, loss: str, z: Array, a: Array,
-                    y_true: Array | Labels) -> Array:
+    def output_grad(
+        self, activation: str, loss: str, z: Array, a: Array, y_true: Array | Labels
+    ) -> Array:
         """``∂C/∂z`` of the output layer, fused where it simplifies to ``(a − y)/n``."""
 
     def sgd_step(self, param: Array, grad: Array, lr: float) -> None:
         """``param ← param − lr·grad``."""
 
-    def momentum_step(self, param: Array, grad: Array, velocity: Array, lr: float,
-                      momentum: float, nesterov: bool) -> None:
+    def momentum_step(
+        self,
+        param: Array,
+        grad: Array,
+        velocity: Array,
+        lr: float,
+        momentum: float,
+        nesterov: bool,
+    ) -> None:
         """``v ← μv + g``; ``param ← param − lr·(g + μv)`` (Nesterov) or ``− lr·v``."""
 
-    def adam_step(self, param: Array, grad: Array, m: Array, v: Array, lr: float,
-                  beta1: float, beta2: float, eps: float, step: int) -> None:
+    def adam_step(
+        self,
+        param: Array,
+        grad: Array,
+        m: Array,
+        v: Array,
+        lr: float,
+        beta1: float,
+        beta2: float,
+        eps: float,
+        step: int,
+    ) -> None:
         """Adam with bias correction; ``step`` counts from 1."""

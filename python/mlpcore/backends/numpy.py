@@ -103,8 +103,16 @@ class NumpyKernels:
 
     name = "numpy"
 
-    def gemm(self, a: Array, b: Array, out: Array, trans_a: bool, trans_b: bool,
-             alpha: float, beta: float) -> None:
+    def gemm(
+        self,
+        a: Array,
+        b: Array,
+        out: Array,
+        trans_a: bool,
+        trans_b: bool,
+        alpha: float,
+        beta: float,
+    ) -> None:
         op_a = a.T if trans_a else a
         op_b = b.T if trans_b else b
         if op_a.shape[1] == 1:
@@ -119,14 +127,22 @@ class NumpyKernels:
         else:
             out[...] = product * scale + out * out.dtype.type(beta)
 
-    def dense_forward(self, x: Array, W: Array, b: Array, activation: str
-                      ) -> tuple[Array, Array]:
+    def dense_forward(
+        self, x: Array, W: Array, b: Array, activation: str
+    ) -> tuple[Array, Array]:
         z = x @ W + b
         return z, _activation_forward(activation, z)
 
-    def dense_backward(self, x: Array, W: Array, z: Array, a: Array, grad_a: Array,
-                       activation: str, need_grad_x: bool
-                       ) -> tuple[Array | None, Array, Array]:
+    def dense_backward(
+        self,
+        x: Array,
+        W: Array,
+        z: Array,
+        a: Array,
+        grad_a: Array,
+        activation: str,
+        need_grad_x: bool,
+    ) -> tuple[Array | None, Array, Array]:
         delta = _activation_backward(activation, z, a, grad_a)
         grad_W = np.empty_like(W, order="C")
         self.gemm(x, delta, grad_W, True, False, 1.0, 0.0)
@@ -140,7 +156,9 @@ class NumpyKernels:
     def activation_forward(self, name: str, z: Array) -> Array:
         return _activation_forward(name, z)
 
-    def activation_backward(self, name: str, z: Array, a: Array, grad_a: Array) -> Array:
+    def activation_backward(
+        self, name: str, z: Array, a: Array, grad_a: Array
+    ) -> Array:
         return _activation_backward(name, z, a, grad_a)
 
     def loss(self, name: str, y_pred: Array, y_true: Array | Labels) -> float:
@@ -149,8 +167,9 @@ class NumpyKernels:
     def loss_grad(self, name: str, y_pred: Array, y_true: Array | Labels) -> Array:
         return _loss_grad(name, y_pred, y_true)
 
-    def output_grad(self, activation: str, loss: str, z: Array, a: Array,
-                    y_true: Array | Labels) -> Array:
+    def output_grad(
+        self, activation: str, loss: str, z: Array, a: Array, y_true: Array | Labels
+    ) -> Array:
         n = a.shape[0]
         if (activation, loss) == ("softmax", "cross_entropy"):
             if _is_labels(y_true):
@@ -165,8 +184,15 @@ class NumpyKernels:
     def sgd_step(self, param: Array, grad: Array, lr: float) -> None:
         param -= lr * grad
 
-    def momentum_step(self, param: Array, grad: Array, velocity: Array, lr: float,
-                      momentum: float, nesterov: bool) -> None:
+    def momentum_step(
+        self,
+        param: Array,
+        grad: Array,
+        velocity: Array,
+        lr: float,
+        momentum: float,
+        nesterov: bool,
+    ) -> None:
         velocity *= momentum
         velocity += grad
         if nesterov:
@@ -174,8 +200,18 @@ class NumpyKernels:
         else:
             param -= lr * velocity
 
-    def adam_step(self, param: Array, grad: Array, m: Array, v: Array, lr: float,
-                  beta1: float, beta2: float, eps: float, step: int) -> None:
+    def adam_step(
+        self,
+        param: Array,
+        grad: Array,
+        m: Array,
+        v: Array,
+        lr: float,
+        beta1: float,
+        beta2: float,
+        eps: float,
+        step: int,
+    ) -> None:
         m *= beta1
         m += (1 - beta1) * grad
         v *= beta2

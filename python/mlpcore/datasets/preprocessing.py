@@ -13,8 +13,9 @@ from ..errors import ValidationError
 __all__ = ["Standardizer", "train_test_split"]
 
 
-def train_test_split(X: object, y: object, *, test_size: float = 0.25, seed: int = 0
-                     ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]]:
+def train_test_split(
+    X: object, y: object, *, test_size: float = 0.25, seed: int = 0
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]]:
     """A seeded random split into ``(X_train, X_test, y_train, y_test)``.
 
     ``test_size`` is the fraction of samples held out, in (0, 1); at least one
@@ -26,9 +27,11 @@ def train_test_split(X: object, y: object, *, test_size: float = 0.25, seed: int
         raise ValidationError(f"y: expected {len(X_)} rows like X, got {len(y_)}")
     fraction = check_fraction(test_size, "test_size")
     if fraction == 0:
-        raise ValidationError(f"test_size: expected a number in (0, 1), got {test_size!r}")
+        raise ValidationError(
+            f"test_size: expected a number in (0, 1), got {test_size!r}"
+        )
     n = len(X_)
-    n_test = min(max(int(round(fraction * n)), 1), n - 1)
+    n_test = min(max(round(fraction * n), 1), n - 1)
     order = np.random.default_rng(seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X_[train], X_[test], y_[train], y_[test]
