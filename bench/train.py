@@ -33,7 +33,7 @@ FLOP_PER_SAMPLE = 2 * (784 * 256 + 256 * 128 + 128 * 10) * 2 + 2 * (
 
 
 def mlpcore_step(backend: str, batch: int) -> tuple[float, float]:
-    layers = [mc.Dense(a, b, "relu") for a, b in itertools.pairwise(SIZES)]
+    layers = [mc.Dense(a, b, "relu") for a, b in itertools.pairwise(SIZES[:-1])]
     layers.append(mc.Dense(SIZES[-2], SIZES[-1], "softmax"))
     net = mc.Network(
         layers, loss="cross_entropy", dtype="float32", backend=backend, seed=0

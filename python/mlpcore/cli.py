@@ -113,7 +113,8 @@ def train(args: argparse.Namespace) -> int:
 
     sizes = [X.shape[1], *args.hidden, 10]
     layers = [
-        Dense(n_in, n_out, args.activation) for n_in, n_out in itertools.pairwise(sizes)
+        Dense(n_in, n_out, args.activation)
+        for n_in, n_out in itertools.pairwise(sizes[:-1])
     ]
     layers.append(Dense(sizes[-2], sizes[-1], "softmax"))
     net = Network(

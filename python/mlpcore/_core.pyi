@@ -1,0 +1,123 @@
+"""Type stub of ``mlpcore._core``, the private pybind11 extension (csrc/bindings).
+
+Hand-written: keep it in step with the ``m.def``/``m.attr`` calls in
+``csrc/bindings/register_*.cpp``. Every array argument must be a ``numpy.ndarray``
+of float32 or float64 (one dtype per call); ``y_true`` may instead be int64 labels
+of shape ``(n,)`` for ``cross_entropy``. Bad arguments raise ``TypeError`` (not an
+array, wrong dtype) or ``ValueError`` (everything else), with messages of the form
+``"<argument>: expected <...>, got <...>"``.
+"""
+
+from typing import Any, TypeAlias
+
+import numpy as np
+from numpy.typing import NDArray
+
+_Array: TypeAlias = NDArray[np.floating[Any]]
+_Labels: TypeAlias = NDArray[np.int64]
+
+__version__: str
+
+def gemm(
+    a: _Array,
+    b: _Array,
+    out: _Array,
+    trans_a: bool,
+    trans_b: bool,
+    alpha: float,
+    beta: float,
+) -> None:
+    """``out ← alpha·op(a)·op(b) + beta·out`` in place; ``out`` is not read when
+    beta == 0 and must not overlap ``a`` or ``b``."""
+
+def dense_forward(
+    x: _Array,
+    W: _Array,
+    b: _Array,
+    activation: str,
+) -> tuple[_Array, _Array]:
+    """``(z, a)``: ``z = x @ W + b``, ``a = activation(z)``; new C-contiguous arrays."""
+
+def dense_backward(
+    x: _Array,
+    W: _Array,
+    z: _Array,
+    a: _Array,
+    grad_a: _Array,
+    activation: str,
+    need_grad_x: bool,
+) -> tuple[_Array | None, _Array, _Array]:
+    """``(grad_x or None, grad_W, grad_b)`` of a dense layer."""
+
+def activation_forward(name: str, z: _Array) -> _Array:
+    """``f(z)`` (softmax row-wise)."""
+
+def activation_backward(
+    name: str,
+    z: _Array,
+    a: _Array,
+    grad_a: _Array,
+) -> _Array:
+    """``grad_a ⊙ f'(z)`` (softmax: its Jacobian-vector product)."""
+
+def loss(
+    name: str,
+    y_pred: _Array,
+    y_true: _Array | _Labels,
+) -> float:
+    """The cost of ``y_pred`` against ``y_true``."""
+
+def loss_grad(
+    name: str,
+    y_pred: _Array,
+    y_true: _Array | _Labels,
+) -> _Array:
+    """``∂C/∂y_pred``, shaped like ``y_pred``."""
+
+def output_grad(
+    activation: str,
+    loss: str,
+    z: _Array,
+    a: _Array,
+    y_true: _Array | _Labels,
+) -> _Array:
+    """``∂C/∂z`` of the output layer (fused for softmax + cross_entropy and
+    sigmoid + binary_cross_entropy)."""
+
+def sgd_step(param: _Array, grad: _Array, lr: float) -> None:
+    """``param ← param − lr·grad`` in place."""
+
+def momentum_step(
+    param: _Array,
+    grad: _Array,
+    velocity: _Array,
+    lr: float,
+    momentum: float,
+    nesterov: bool,
+) -> None:
+    """Heavy-ball / Nesterov step (PyTorch convention), in place."""
+
+def adam_step(
+    param: _Array,
+    grad: _Array,
+    m: _Array,
+    v: _Array,
+    lr: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+    step: int,
+) -> None:
+    """One Adam step of ``param``, ``m`` and ``v`` in place; ``step`` ≥ 1."""
+
+def set_num_threads(n: int) -> None:
+    """Use up to ``n`` ≥ 1 threads in large GEMMs (results do not depend on it)."""
+
+def get_num_threads() -> int:
+    """Threads used by large GEMMs (default: the CPUs this process may use)."""
+
+def cpu_features() -> dict[str, bool]:
+    """Usable instruction-set features: sse2, avx, avx2, fma, avx512f/bw/dq/vl."""
+
+def kernel_isa() -> str:
+    """Name of the GEMM kernel family in use (``"generic"`` for now)."""
