@@ -139,7 +139,7 @@ inline void require_disjoint(const py::array& out, const char* out_name, const p
     const auto [lo1, hi1] = byte_extent(out);
     const auto [lo2, hi2] = byte_extent(in);
     if (lo1 < hi2 && lo2 < hi1) {
-        raise_value(out_name, std::string("memory disjoint from ") + in_name,
+        raise_value(out_name, std::string("memory separate from ") + in_name,
                     "an array overlapping " + std::string(in_name));
     }
 }
