@@ -24,12 +24,14 @@ namespace py = pybind11;
 
 enum class Float { f32, f64 };
 
-[[noreturn]] inline void raise_type(const std::string& name, const std::string& expected,
+[[noreturn]] inline void raise_type(const std::string& name,
+                                    const std::string& expected,
                                     const std::string& got) {
     throw py::type_error(name + ": expected " + expected + ", got " + got);
 }
 
-[[noreturn]] inline void raise_value(const std::string& name, const std::string& expected,
+[[noreturn]] inline void raise_value(const std::string& name,
+                                     const std::string& expected,
                                      const std::string& got) {
     throw py::value_error(name + ": expected " + expected + ", got " + got);
 }
@@ -43,17 +45,24 @@ inline std::string shape_str(const py::array& a) {
     return s + (a.ndim() == 1 ? ",)" : ")");
 }
 
-inline std::string dtype_str(const py::array& a) { return py::str(a.dtype()).cast<std::string>(); }
+inline std::string dtype_str(const py::array& a) {
+    return py::str(a.dtype()).cast<std::string>();
+}
 
-inline const char* float_name(Float f) { return f == Float::f32 ? "float32" : "float64"; }
+inline const char* float_name(Float f) {
+    return f == Float::f32 ? "float32" : "float64";
+}
 
-inline bool has_dtype(const py::array& a, const py::dtype& dt) { return a.dtype().equal(dt); }
+inline bool has_dtype(const py::array& a, const py::dtype& dt) {
+    return a.dtype().equal(dt);
+}
 
 // `obj` as an ndarray (no conversion of lists or scalars), else TypeError.
 inline py::array require_array(py::handle obj, const char* name) {
     if (!py::isinstance<py::array>(obj)) {
-        raise_type(name, "a numpy.ndarray",
-                   py::str(py::type::handle_of(obj).attr("__name__")).cast<std::string>());
+        raise_type(
+            name, "a numpy.ndarray",
+            py::str(py::type::handle_of(obj).attr("__name__")).cast<std::string>());
     }
     return py::reinterpret_borrow<py::array>(obj);
 }
@@ -94,17 +103,21 @@ inline void require_ndim_1_or_2(const py::array& a, const char* name) {
 // Non-empty, element-aligned strides and data pointer.
 inline void require_layout(const py::array& a, const char* name) {
     for (py::ssize_t d = 0; d < a.ndim(); ++d) {
-        if (a.shape(d) <= 0) raise_value(name, "a non-empty array", "shape " + shape_str(a));
+        if (a.shape(d) <= 0)
+            raise_value(name, "a non-empty array", "shape " + shape_str(a));
     }
     const py::ssize_t item = a.itemsize();
-    bool ok = reinterpret_cast<std::uintptr_t>(a.data()) % static_cast<std::uintptr_t>(item) == 0;
+    bool ok = reinterpret_cast<std::uintptr_t>(a.data()) %
+                  static_cast<std::uintptr_t>(item) ==
+              0;
     std::string strides = "(";
     for (py::ssize_t d = 0; d < a.ndim(); ++d) {
         ok = ok && a.strides(d) % item == 0;
         strides += (d > 0 ? ", " : "") + std::to_string(a.strides(d));
     }
     if (!ok) {
-        raise_value(name, "data and strides aligned to the itemsize " + std::to_string(item),
+        raise_value(name,
+                    "data and strides aligned to the itemsize " + std::to_string(item),
                     "byte strides " + strides + (a.ndim() == 1 ? ",)" : ")") +
                         " (an unaligned or byte-strided view)");
     }
@@ -117,9 +130,10 @@ inline void require_writeable(const py::array& a, const char* name) {
 inline void require_shape(const py::array& a, const char* name, py::ssize_t rows,
                           py::ssize_t cols, const std::string& why) {
     if (a.shape(0) != rows || a.shape(1) != cols) {
-        raise_value(name,
-                    "shape (" + std::to_string(rows) + ", " + std::to_string(cols) + ") " + why,
-                    shape_str(a));
+        raise_value(
+            name,
+            "shape (" + std::to_string(rows) + ", " + std::to_string(cols) + ") " + why,
+            shape_str(a));
     }
 }
 
@@ -128,14 +142,15 @@ inline std::pair<std::intptr_t, std::intptr_t> byte_extent(const py::array& a) {
     std::intptr_t lo = reinterpret_cast<std::intptr_t>(a.data());
     std::intptr_t hi = lo;
     for (py::ssize_t d = 0; d < a.ndim(); ++d) {
-        const std::intptr_t span = static_cast<std::intptr_t>((a.shape(d) - 1) * a.strides(d));
+        const std::intptr_t span =
+            static_cast<std::intptr_t>((a.shape(d) - 1) * a.strides(d));
         (span < 0 ? lo : hi) += span;
     }
     return {lo, hi + a.itemsize()};
 }
 
-inline void require_disjoint(const py::array& out, const char* out_name, const py::array& in,
-                             const char* in_name) {
+inline void require_disjoint(const py::array& out, const char* out_name,
+                             const py::array& in, const char* in_name) {
     const auto [lo1, hi1] = byte_extent(out);
     const auto [lo2, hi2] = byte_extent(in);
     if (lo1 < hi2 && lo2 < hi1) {
@@ -232,16 +247,17 @@ inline Target check_target(py::handle obj, const char* name, const py::array& y_
     const py::ssize_t n = y_pred.shape(0), k = y_pred.shape(1);
     if (has_dtype(y, py::dtype::of<std::int64_t>())) {
         if (loss != Loss::cross_entropy) {
-            raise_value(name, "a float array (integer labels are accepted only by loss "
-                              "'cross_entropy')",
+            raise_value(name,
+                        "a float array (integer labels are accepted only by loss "
+                        "'cross_entropy')",
                         "int64 labels for loss '" + std::string(loss_name(loss)) + "'");
         }
         require_ndim(y, name, 1);
         require_layout(y, name);
         if (y.shape(0) != n) {
             raise_value(name,
-                        "shape (" + std::to_string(n) + ",) to match " + pred_name + "'s " +
-                            std::to_string(n) + " rows",
+                        "shape (" + std::to_string(n) + ",) to match " + pred_name +
+                            "'s " + std::to_string(n) + " rows",
                         shape_str(y));
         }
         const VectorView<const std::int64_t> lab = cvec<std::int64_t>(y);
@@ -253,7 +269,8 @@ inline Target check_target(py::handle obj, const char* name, const py::array& y_
         }
         return {std::move(y), true};
     }
-    const py::dtype want = f == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
+    const py::dtype want =
+        f == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
     if (!has_dtype(y, want)) {
         raise_type(name,
                    std::string("dtype ") + float_name(f) + " like " + pred_name +

@@ -1,4 +1,5 @@
-// Bindings for gemm, dense layers and activations: check -> dispatch -> release GIL -> call.
+// Bindings for gemm, dense layers and activations: check -> dispatch -> release GIL ->
+// call.
 #include <string>
 
 #include "arrays.hpp"
@@ -140,8 +141,8 @@ py::array activation_forward_py(const std::string& name, py::handle z_obj) {
     });
 }
 
-py::array activation_backward_py(const std::string& name, py::handle z_obj, py::handle a_obj,
-                                 py::handle grad_a_obj) {
+py::array activation_backward_py(const std::string& name, py::handle z_obj,
+                                 py::handle a_obj, py::handle grad_a_obj) {
     const Activation act = parse_activation(name, "name");
     Float f{};
     py::array z = float_matrix(z_obj, "z", f);
@@ -168,17 +169,20 @@ py::array activation_backward_py(const std::string& name, py::handle z_obj, py::
 }  // namespace
 
 void register_kernels(py::module_& m) {
-    m.def("gemm", &gemm_py, py::arg("a"), py::arg("b"), py::arg("out"), py::arg("trans_a"),
-          py::arg("trans_b"), py::arg("alpha"), py::arg("beta"),
+    m.def("gemm", &gemm_py, py::arg("a"), py::arg("b"), py::arg("out"),
+          py::arg("trans_a"), py::arg("trans_b"), py::arg("alpha"), py::arg("beta"),
           "out <- alpha * op(a) @ op(b) + beta * out, in place; op transposes when "
-          "trans_a / trans_b. All arrays 2-D of one float dtype; out must not overlap a or "
+          "trans_a / trans_b. All arrays 2-D of one float dtype; out must not overlap "
+          "a or "
           "b and is not read when beta == 0.");
     m.def("dense_forward", &dense_forward_py, py::arg("x"), py::arg("W"), py::arg("b"),
           py::arg("activation"),
-          "(z, a) with z = x @ W + b and a = activation(z); x (n, n_in), W (n_in, n_out), "
+          "(z, a) with z = x @ W + b and a = activation(z); x (n, n_in), W (n_in, "
+          "n_out), "
           "b (n_out,). Returns new C-contiguous arrays.");
-    m.def("dense_backward", &dense_backward_py, py::arg("x"), py::arg("W"), py::arg("z"),
-          py::arg("a"), py::arg("grad_a"), py::arg("activation"), py::arg("need_grad_x"),
+    m.def("dense_backward", &dense_backward_py, py::arg("x"), py::arg("W"),
+          py::arg("z"), py::arg("a"), py::arg("grad_a"), py::arg("activation"),
+          py::arg("need_grad_x"),
           "(grad_x or None, grad_W, grad_b) of a dense layer given grad_a = dC/da.");
     m.def("activation_forward", &activation_forward_py, py::arg("name"), py::arg("z"),
           "a = f(z) for a 2-D z (softmax row-wise).");

@@ -26,7 +26,8 @@ double loss_py(const std::string& name, py::handle y_pred_obj, py::handle y_true
     });
 }
 
-py::array loss_grad_py(const std::string& name, py::handle y_pred_obj, py::handle y_true_obj) {
+py::array loss_grad_py(const std::string& name, py::handle y_pred_obj,
+                       py::handle y_true_obj) {
     const Loss loss = parse_loss(name, "name");
     Float f{};
     py::array p = float_matrix(y_pred_obj, "y_pred", f);
@@ -83,8 +84,8 @@ void register_losses(py::module_& m) {
     m.def("loss", &loss_py, py::arg("name"), py::arg("y_pred"), py::arg("y_true"),
           "Cost value of y_pred (n, k) against y_true: a float array like y_pred, or "
           "int64 labels (n,) for cross_entropy.");
-    m.def("loss_grad", &loss_grad_py, py::arg("name"), py::arg("y_pred"), py::arg("y_true"),
-          "dC/dy_pred as a new array shaped like y_pred.");
+    m.def("loss_grad", &loss_grad_py, py::arg("name"), py::arg("y_pred"),
+          py::arg("y_true"), "dC/dy_pred as a new array shaped like y_pred.");
     m.def("output_grad", &output_grad_py, py::arg("activation"), py::arg("loss"),
           py::arg("z"), py::arg("a"), py::arg("y_true"),
           "dC/dz of the output layer (fused for softmax + cross_entropy and sigmoid + "

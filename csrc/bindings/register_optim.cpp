@@ -20,7 +20,8 @@ py::array check_param(py::handle obj, Float& f) {
 }
 
 // An array with param's dtype and shape.
-py::array check_like_param(py::handle obj, const char* name, const py::array& param, Float f) {
+py::array check_like_param(py::handle obj, const char* name, const py::array& param,
+                           Float f) {
     py::array a = require_array(obj, name);
     require_dtype_like(a, name, f, "param");
     if (a.ndim() != param.ndim() ||
@@ -32,7 +33,8 @@ py::array check_like_param(py::handle obj, const char* name, const py::array& pa
 }
 
 // An optimizer state array: like param, writeable, disjoint from everything before it.
-py::array check_state(py::handle obj, const char* name, const py::array& param, Float f) {
+py::array check_state(py::handle obj, const char* name, const py::array& param,
+                      Float f) {
     py::array s = check_like_param(obj, name, param, f);
     require_writeable(s, name);
     require_disjoint(s, name, param, "param");
@@ -53,8 +55,9 @@ void sgd_step_py(py::handle param_obj, py::handle grad_obj, double lr) {
     });
 }
 
-void momentum_step_py(py::handle param_obj, py::handle grad_obj, py::handle velocity_obj,
-                      double lr, double momentum, bool nesterov) {
+void momentum_step_py(py::handle param_obj, py::handle grad_obj,
+                      py::handle velocity_obj, double lr, double momentum,
+                      bool nesterov) {
     Float f{};
     py::array p = check_param(param_obj, f);
     py::array g = check_like_param(grad_obj, "grad", p, f);
@@ -104,10 +107,11 @@ void register_optim(py::module_& m) {
           py::arg("velocity"), py::arg("lr"), py::arg("momentum"), py::arg("nesterov"),
           "velocity <- momentum * velocity + grad; param <- param - lr * (grad + "
           "momentum * velocity) if nesterov else param - lr * velocity; in place.");
-    m.def("adam_step", &adam_step_py, py::arg("param"), py::arg("grad"), py::arg("m"),
-          py::arg("v"), py::arg("lr"), py::arg("beta1"), py::arg("beta2"), py::arg("eps"),
-          py::arg("step"),
-          "One Adam update of param, m and v in place; step is the 1-based step count.");
+    m.def(
+        "adam_step", &adam_step_py, py::arg("param"), py::arg("grad"), py::arg("m"),
+        py::arg("v"), py::arg("lr"), py::arg("beta1"), py::arg("beta2"), py::arg("eps"),
+        py::arg("step"),
+        "One Adam update of param, m and v in place; step is the 1-based step count.");
 }
 
 }  // namespace mlpcore::bind

@@ -13,7 +13,8 @@ void register_runtime(py::module_& m) {
         "cpu_features",
         [] {
             py::dict d;
-            for (const auto& [name, ok] : mlpcore::cpu_features()) d[py::str(name)] = ok;
+            for (const auto& [name, ok] : mlpcore::cpu_features())
+                d[py::str(name)] = ok;
             return d;
         },
         "Instruction-set features usable on this CPU, as {name: bool}.");

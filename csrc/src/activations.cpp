@@ -54,11 +54,13 @@ void softmax_backward(MatrixView<const T> a, MatrixView<const T> g, MatrixView<T
 }
 
 template <class T, class U>
-void check_same_shape(const char* what, const MatrixView<T>& ref, const MatrixView<U>& v) {
+void check_same_shape(const char* what, const MatrixView<T>& ref,
+                      const MatrixView<U>& v) {
     if (!ref.same_shape(v)) {
-        throw ShapeError(std::string(what) + ": shape (" + std::to_string(v.rows) + ", " +
-                         std::to_string(v.cols) + ") differs from (" +
-                         std::to_string(ref.rows) + ", " + std::to_string(ref.cols) + ")");
+        throw ShapeError(std::string(what) + ": shape (" + std::to_string(v.rows) +
+                         ", " + std::to_string(v.cols) + ") differs from (" +
+                         std::to_string(ref.rows) + ", " + std::to_string(ref.cols) +
+                         ")");
     }
 }
 
@@ -94,7 +96,9 @@ void activation_forward(Activation act, MatrixView<const T> z, MatrixView<T> a) 
         case Activation::linear: map1(z, a, [](T v) { return v; }); return;
         case Activation::sigmoid: map1(z, a, [](T v) { return sigmoid(v); }); return;
         case Activation::tanh: map1(z, a, [](T v) { return std::tanh(v); }); return;
-        case Activation::relu: map1(z, a, [](T v) { return v > T(0) ? v : T(0); }); return;
+        case Activation::relu:
+            map1(z, a, [](T v) { return v > T(0) ? v : T(0); });
+            return;
         case Activation::leaky_relu:
             map1(z, a, [](T v) { return v > T(0) ? v : kLeakySlope<T> * v; });
             return;
@@ -131,10 +135,11 @@ void activation_backward(Activation act, MatrixView<const T> z, MatrixView<const
     throw ValueError("activation_backward: unknown activation");
 }
 
-#define MLPCORE_INSTANTIATE(T)                                                           \
-    template void activation_forward<T>(Activation, MatrixView<const T>, MatrixView<T>); \
-    template void activation_backward<T>(Activation, MatrixView<const T>,               \
-                                         MatrixView<const T>, MatrixView<const T>,      \
+#define MLPCORE_INSTANTIATE(T)                                                     \
+    template void activation_forward<T>(Activation, MatrixView<const T>,           \
+                                        MatrixView<T>);                            \
+    template void activation_backward<T>(Activation, MatrixView<const T>,          \
+                                         MatrixView<const T>, MatrixView<const T>, \
                                          MatrixView<T>);
 MLPCORE_INSTANTIATE(float)
 MLPCORE_INSTANTIATE(double)

@@ -89,13 +89,13 @@ void dense_backward(MatrixView<const T> x, MatrixView<const T> w, MatrixView<con
     if (need_grad_x) gemm<T>(T(1), gz, w.transposed(), T(0), grad_x);
 }
 
-#define MLPCORE_INSTANTIATE(T)                                                           \
-    template void dense_forward<T>(MatrixView<const T>, MatrixView<const T>,             \
-                                   VectorView<const T>, Activation, MatrixView<T>,       \
-                                   MatrixView<T>);                                       \
-    template void dense_backward<T>(MatrixView<const T>, MatrixView<const T>,            \
-                                    MatrixView<const T>, MatrixView<const T>,            \
-                                    MatrixView<const T>, Activation, MatrixView<T>,      \
+#define MLPCORE_INSTANTIATE(T)                                                      \
+    template void dense_forward<T>(MatrixView<const T>, MatrixView<const T>,        \
+                                   VectorView<const T>, Activation, MatrixView<T>,  \
+                                   MatrixView<T>);                                  \
+    template void dense_backward<T>(MatrixView<const T>, MatrixView<const T>,       \
+                                    MatrixView<const T>, MatrixView<const T>,       \
+                                    MatrixView<const T>, Activation, MatrixView<T>, \
                                     MatrixView<T>, VectorView<T>);
 MLPCORE_INSTANTIATE(float)
 MLPCORE_INSTANTIATE(double)

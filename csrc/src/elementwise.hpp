@@ -1,9 +1,9 @@
 // Internal: row-wise elementwise loops over strided views (not a public header).
 //
-// Each helper walks rows in order and columns in order, calling f on the elements at the
-// same (i, j) of every operand; a stride-1 branch lets the compiler vectorize the common
-// contiguous case. The output may be the very same view as an input (each element is read
-// before it is written), but must not partially overlap one.
+// Each helper walks rows in order and columns in order, calling f on the elements at
+// the same (i, j) of every operand; a stride-1 branch lets the compiler vectorize the
+// common contiguous case. The output may be the very same view as an input (each
+// element is read before it is written), but must not partially overlap one.
 #pragma once
 
 #include "mlpcore/view.hpp"
@@ -45,7 +45,8 @@ void visit2(MatrixView<const T> x, MatrixView<const T> y, F f) {
     for (index_t i = 0; i < x.rows; ++i) {
         const T* xr = x.row_ptr(i);
         const T* yr = y.row_ptr(i);
-        for (index_t j = 0; j < x.cols; ++j) f(xr[j * x.col_stride], yr[j * y.col_stride]);
+        for (index_t j = 0; j < x.cols; ++j)
+            f(xr[j * x.col_stride], yr[j * y.col_stride]);
     }
 }
 

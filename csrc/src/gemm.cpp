@@ -1,20 +1,20 @@
 // Portable cache-blocked GEMM driver (see gemm.hpp for the contract).
 //
-// Loop nest, row-major terms: jc over n by NC | ic over m by MC | pc over k by KC, packing
-// the A block into MR-row micro-panels and the B block into NR-column micro-panels
-// (zero-padded to whole panels), then jr/ir over micro-tiles. Each MR x NR micro-tile is
-// accumulated in a contiguous MC x NC tile buffer in precision T: the partial sum is
-// stored after a KC block and reloaded for the next one, which is exact, so every C(i, j)
-// is the plain sequential sum over p whatever the blocking. The alpha/beta epilogue runs
-// once per tile, after the last KC block.
+// Loop nest, row-major terms: jc over n by NC | ic over m by MC | pc over k by KC,
+// packing the A block into MR-row micro-panels and the B block into NR-column
+// micro-panels (zero-padded to whole panels), then jr/ir over micro-tiles. Each MR x NR
+// micro-tile is accumulated in a contiguous MC x NC tile buffer in precision T: the
+// partial sum is stored after a KC block and reloaded for the next one, which is exact,
+// so every C(i, j) is the plain sequential sum over p whatever the blocking. The
+// alpha/beta epilogue runs once per tile, after the last KC block.
 //
 // Seam for later work: micro_kernel() is the only compute leaf; ISA-specific kernels,
 // a persistent thread pool and fused epilogues replace pieces without changing callers.
 #include "mlpcore/gemm.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <system_error>
@@ -124,9 +124,10 @@ void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp,
                   T* __restrict c, index_t ldc, bool accumulate) {
     using V = typename Vec<T>::type;
     constexpr index_t MR = Blocking<T>::MR;
+    constexpr index_t NR = Blocking<T>::NR;
     constexpr index_t L = static_cast<index_t>(sizeof(V) / sizeof(T));
-    constexpr index_t NV = Blocking<T>::NR / L;
-    static_assert(Blocking<T>::NR % L == 0, "NR must be a whole number of vectors");
+    constexpr index_t NV = NR / L;
+    static_assert(NR % L == 0, "NR must be a whole number of vectors");
     V acc[MR][NV];
     for (index_t r = 0; r < MR; ++r) {
         for (index_t v = 0; v < NV; ++v) {
@@ -139,14 +140,16 @@ void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp,
     }
     for (index_t p = 0; p < kc; ++p) {
         V b[NV];
-        for (index_t v = 0; v < NV; ++v) std::memcpy(&b[v], bp + p * Blocking<T>::NR + v * L, sizeof(V));
+        for (index_t v = 0; v < NV; ++v)
+            std::memcpy(&b[v], bp + p * NR + v * L, sizeof(V));
         for (index_t r = 0; r < MR; ++r) {
             const T ar = ap[p * MR + r];
             for (index_t v = 0; v < NV; ++v) acc[r][v] = acc[r][v] + ar * b[v];
         }
     }
     for (index_t r = 0; r < MR; ++r)
-        for (index_t v = 0; v < NV; ++v) std::memcpy(c + r * ldc + v * L, &acc[r][v], sizeof(V));
+        for (index_t v = 0; v < NV; ++v)
+            std::memcpy(c + r * ldc + v * L, &acc[r][v], sizeof(V));
 }
 #else
 template <class T>
@@ -216,21 +219,23 @@ void gemm_serial(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
 }  // namespace
 
 template <class T>
-void gemm(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta, MatrixView<T> c) {
+void gemm(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
+          MatrixView<T> c) {
     if (a.cols != b.rows || c.rows != a.rows || c.cols != b.cols) {
         throw ShapeError("gemm: shapes (" + std::to_string(a.rows) + ", " +
-                         std::to_string(a.cols) + ") x (" + std::to_string(b.rows) + ", " +
-                         std::to_string(b.cols) + ") -> (" + std::to_string(c.rows) + ", " +
-                         std::to_string(c.cols) + ") do not match");
+                         std::to_string(a.cols) + ") x (" + std::to_string(b.rows) +
+                         ", " + std::to_string(b.cols) + ") -> (" +
+                         std::to_string(c.rows) + ", " + std::to_string(c.cols) +
+                         ") do not match");
     }
     const index_t m = c.rows, n = c.cols, k = a.cols;
     if (m <= 0 || n <= 0) return;
 
     // Split the larger of m, n into contiguous register-tile-aligned chunks; never k.
     int threads = get_num_threads();
-    if (threads > 1 && static_cast<double>(m) * static_cast<double>(n) *
-                               static_cast<double>(k) <
-                           static_cast<double>(kParallelMinWork))
+    if (threads > 1 &&
+        static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) <
+            static_cast<double>(kParallelMinWork))
         threads = 1;
     const bool split_cols = n >= m;
     const index_t extent = split_cols ? n : m;
@@ -281,8 +286,8 @@ void gemm(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta, MatrixV
         if (e) std::rethrow_exception(e);
 }
 
-template void gemm<float>(float, MatrixView<const float>, MatrixView<const float>, float,
-                          MatrixView<float>);
+template void gemm<float>(float, MatrixView<const float>, MatrixView<const float>,
+                          float, MatrixView<float>);
 template void gemm<double>(double, MatrixView<const double>, MatrixView<const double>,
                            double, MatrixView<double>);
 

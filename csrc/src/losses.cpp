@@ -25,7 +25,8 @@ std::string shape_str(index_t r, index_t c) {
 }
 
 template <class T, class U>
-void check_same_shape(const char* what, const MatrixView<T>& ref, const MatrixView<U>& v) {
+void check_same_shape(const char* what, const MatrixView<T>& ref,
+                      const MatrixView<U>& v) {
     if (!ref.same_shape(v)) {
         throw ShapeError(std::string(what) + ": shape " + shape_str(v.rows, v.cols) +
                          " differs from " + shape_str(ref.rows, ref.cols));
@@ -35,17 +36,18 @@ void check_same_shape(const char* what, const MatrixView<T>& ref, const MatrixVi
 template <class T>
 void check_labels(Loss loss, MatrixView<const T> p, Labels labels) {
     if (loss != Loss::cross_entropy) {
-        throw ValueError(std::string("integer labels are accepted only by cross_entropy, not ") +
-                         loss_name(loss));
+        throw ValueError(
+            std::string("integer labels are accepted only by cross_entropy, not ") +
+            loss_name(loss));
     }
     if (labels.size != p.rows) {
-        throw ShapeError("labels: length " + std::to_string(labels.size) + " differs from " +
-                         std::to_string(p.rows) + " rows");
+        throw ShapeError("labels: length " + std::to_string(labels.size) +
+                         " differs from " + std::to_string(p.rows) + " rows");
     }
     for (index_t i = 0; i < labels.size; ++i) {
         if (labels[i] < 0 || labels[i] >= p.cols) {
-            throw ValueError("labels: value " + std::to_string(labels[i]) + " at index " +
-                             std::to_string(i) + " is outside [0, " +
+            throw ValueError("labels: value " + std::to_string(labels[i]) +
+                             " at index " + std::to_string(i) + " is outside [0, " +
                              std::to_string(p.cols) + ")");
         }
     }
@@ -94,7 +96,8 @@ double loss_value(Loss loss, MatrixView<const T> p, MatrixView<const T> y) {
         case Loss::binary_cross_entropy:
             detail::visit2(p, y, [&](T pv, T yv) {
                 const T q = clip_unit(pv);
-                s += static_cast<double>(yv * std::log(q) + (T(1) - yv) * std::log(T(1) - q));
+                s += static_cast<double>(yv * std::log(q) +
+                                         (T(1) - yv) * std::log(T(1) - q));
             });
             return -s / n;
         case Loss::cross_entropy:
@@ -116,7 +119,8 @@ double loss_value(Loss loss, MatrixView<const T> p, Labels labels) {
 }
 
 template <class T>
-void loss_grad(Loss loss, MatrixView<const T> p, MatrixView<const T> y, MatrixView<T> g) {
+void loss_grad(Loss loss, MatrixView<const T> p, MatrixView<const T> y,
+               MatrixView<T> g) {
     check_same_shape("loss_grad: y_true", p, y);
     check_same_shape("loss_grad: grad", p, g);
     const T n = static_cast<T>(p.rows);
@@ -155,8 +159,8 @@ void loss_grad(Loss loss, MatrixView<const T> p, Labels labels, MatrixView<T> g)
 }
 
 template <class T>
-void output_grad(Activation act, Loss loss, MatrixView<const T> z, MatrixView<const T> a,
-                 MatrixView<const T> y, MatrixView<T> gz) {
+void output_grad(Activation act, Loss loss, MatrixView<const T> z,
+                 MatrixView<const T> a, MatrixView<const T> y, MatrixView<T> gz) {
     check_same_shape("output_grad: z", a, z);
     check_same_shape("output_grad: y_true", a, y);
     check_same_shape("output_grad: grad_z", a, gz);
@@ -171,8 +175,8 @@ void output_grad(Activation act, Loss loss, MatrixView<const T> z, MatrixView<co
 }
 
 template <class T>
-void output_grad(Activation act, Loss loss, MatrixView<const T> z, MatrixView<const T> a,
-                 Labels labels, MatrixView<T> gz) {
+void output_grad(Activation act, Loss loss, MatrixView<const T> z,
+                 MatrixView<const T> a, Labels labels, MatrixView<T> gz) {
     check_labels(loss, a, labels);
     check_same_shape("output_grad: z", a, z);
     check_same_shape("output_grad: grad_z", a, gz);
@@ -191,15 +195,16 @@ void output_grad(Activation act, Loss loss, MatrixView<const T> z, MatrixView<co
     activation_backward<T>(act, z, a, gz, gz);
 }
 
-#define MLPCORE_INSTANTIATE(T)                                                             \
-    template double loss_value<T>(Loss, MatrixView<const T>, MatrixView<const T>);         \
-    template double loss_value<T>(Loss, MatrixView<const T>, Labels);                      \
-    template void loss_grad<T>(Loss, MatrixView<const T>, MatrixView<const T>,             \
-                               MatrixView<T>);                                             \
-    template void loss_grad<T>(Loss, MatrixView<const T>, Labels, MatrixView<T>);          \
-    template void output_grad<T>(Activation, Loss, MatrixView<const T>,                    \
-                                 MatrixView<const T>, MatrixView<const T>, MatrixView<T>); \
-    template void output_grad<T>(Activation, Loss, MatrixView<const T>,                    \
+#define MLPCORE_INSTANTIATE(T)                                                     \
+    template double loss_value<T>(Loss, MatrixView<const T>, MatrixView<const T>); \
+    template double loss_value<T>(Loss, MatrixView<const T>, Labels);              \
+    template void loss_grad<T>(Loss, MatrixView<const T>, MatrixView<const T>,     \
+                               MatrixView<T>);                                     \
+    template void loss_grad<T>(Loss, MatrixView<const T>, Labels, MatrixView<T>);  \
+    template void output_grad<T>(Activation, Loss, MatrixView<const T>,            \
+                                 MatrixView<const T>, MatrixView<const T>,         \
+                                 MatrixView<T>);                                   \
+    template void output_grad<T>(Activation, Loss, MatrixView<const T>,            \
                                  MatrixView<const T>, Labels, MatrixView<T>);
 MLPCORE_INSTANTIATE(float)
 MLPCORE_INSTANTIATE(double)

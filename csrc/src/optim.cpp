@@ -10,11 +10,13 @@ namespace mlpcore {
 namespace {
 
 template <class T, class U>
-void check_same_shape(const char* what, const MatrixView<T>& ref, const MatrixView<U>& v) {
+void check_same_shape(const char* what, const MatrixView<T>& ref,
+                      const MatrixView<U>& v) {
     if (!ref.same_shape(v)) {
-        throw ShapeError(std::string(what) + ": shape (" + std::to_string(v.rows) + ", " +
-                         std::to_string(v.cols) + ") differs from param's (" +
-                         std::to_string(ref.rows) + ", " + std::to_string(ref.cols) + ")");
+        throw ShapeError(std::string(what) + ": shape (" + std::to_string(v.rows) +
+                         ", " + std::to_string(v.cols) + ") differs from param's (" +
+                         std::to_string(ref.rows) + ", " + std::to_string(ref.cols) +
+                         ")");
     }
 }
 
@@ -32,8 +34,8 @@ void sgd_step(MatrixView<T> param, MatrixView<const T> grad, double lr) {
 }
 
 template <class T>
-void momentum_step(MatrixView<T> param, MatrixView<const T> grad, MatrixView<T> velocity,
-                   double lr, double momentum, bool nesterov) {
+void momentum_step(MatrixView<T> param, MatrixView<const T> grad,
+                   MatrixView<T> velocity, double lr, double momentum, bool nesterov) {
     check_same_shape("momentum_step: grad", param, grad);
     check_same_shape("momentum_step: velocity", param, velocity);
     const T lr_t = static_cast<T>(lr);
@@ -65,7 +67,8 @@ void adam_step(MatrixView<T> param, MatrixView<const T> grad, MatrixView<T> m,
     check_same_shape("adam_step: grad", param, grad);
     check_same_shape("adam_step: m", param, m);
     check_same_shape("adam_step: v", param, v);
-    if (step < 1) throw ValueError("adam_step: step must be >= 1, got " + std::to_string(step));
+    if (step < 1)
+        throw ValueError("adam_step: step must be >= 1, got " + std::to_string(step));
     const T lr_t = static_cast<T>(lr);
     const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2);
     const T omb1 = static_cast<T>(1.0 - beta1), omb2 = static_cast<T>(1.0 - beta2);
@@ -89,12 +92,12 @@ void adam_step(MatrixView<T> param, MatrixView<const T> grad, MatrixView<T> m,
     }
 }
 
-#define MLPCORE_INSTANTIATE(T)                                                            \
-    template void sgd_step<T>(MatrixView<T>, MatrixView<const T>, double);                \
-    template void momentum_step<T>(MatrixView<T>, MatrixView<const T>, MatrixView<T>,     \
-                                   double, double, bool);                                 \
-    template void adam_step<T>(MatrixView<T>, MatrixView<const T>, MatrixView<T>,         \
-                               MatrixView<T>, double, double, double, double,             \
+#define MLPCORE_INSTANTIATE(T)                                                        \
+    template void sgd_step<T>(MatrixView<T>, MatrixView<const T>, double);            \
+    template void momentum_step<T>(MatrixView<T>, MatrixView<const T>, MatrixView<T>, \
+                                   double, double, bool);                             \
+    template void adam_step<T>(MatrixView<T>, MatrixView<const T>, MatrixView<T>,     \
+                               MatrixView<T>, double, double, double, double,         \
                                std::int64_t);
 MLPCORE_INSTANTIATE(float)
 MLPCORE_INSTANTIATE(double)

@@ -31,7 +31,8 @@ int usable_cpus() noexcept {
     return n > 0 ? static_cast<int>(n) : 1;
 }
 
-// 0 = not yet chosen; resolved lazily so that importing never pays for the affinity query.
+// 0 = not yet chosen; resolved lazily so that importing never pays for the affinity
+// query.
 std::atomic<int> g_num_threads{0};
 
 }  // namespace
@@ -55,7 +56,8 @@ void set_num_threads(int n) {
 const char* kernel_isa() noexcept { return "generic"; }
 
 std::vector<std::pair<std::string, bool>> cpu_features() {
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#if (defined(__x86_64__) || defined(__i386__)) && \
+    (defined(__GNUC__) || defined(__clang__))
     // __builtin_cpu_supports checks OS support (XSAVE state) as well as CPUID bits.
     __builtin_cpu_init();
     return {
@@ -69,8 +71,8 @@ std::vector<std::pair<std::string, bool>> cpu_features() {
         {"avx512vl", __builtin_cpu_supports("avx512vl") != 0},
     };
 #else
-    return {{"sse2", false},    {"avx", false},      {"avx2", false},
-            {"fma", false},     {"avx512f", false},  {"avx512bw", false},
+    return {{"sse2", false},     {"avx", false},     {"avx2", false},
+            {"fma", false},      {"avx512f", false}, {"avx512bw", false},
             {"avx512dq", false}, {"avx512vl", false}};
 #endif
 }

@@ -10,7 +10,8 @@
 //   relu       a = z > 0 ? z : 0              grad_z = z > 0 ? grad_a : 0
 //   leaky_relu a = z > 0 ? z : 0.01 z         grad_z = z > 0 ? grad_a : 0.01 grad_a
 //   softmax    a_ij = exp(z_ij - max_j z_ij) / s_i, s_i summed in double;
-//              grad_z_ij = a_ij * (grad_a_ij - d_i), d_i = sum_j grad_a_ij a_ij (double)
+//              grad_z_ij = a_ij * (grad_a_ij - d_i), d_i = sum_j grad_a_ij a_ij
+//              (double)
 // Aliasing: the output may be the very same view as one input (in-place), otherwise it
 //   must not overlap the inputs.
 // Threads: single-threaded, reentrant.

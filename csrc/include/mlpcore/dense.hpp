@@ -3,9 +3,10 @@
 // Shapes: x (n, i), W (i, o), b (o,), z / a / grad_a (n, o); grad_x (n, i),
 //   grad_W (i, o), grad_b (o,). Any element strides for every operand.
 // Numerics: z is computed by gemm (see gemm.hpp), then bias and activation are applied
-//   row by row (z_ij = (x W)_ij + b_j in T). Backward: grad_z = activation_backward(...),
-//   grad_W = x^T grad_z and grad_x = grad_z W^T through gemm on transposed views (no
-//   copies), grad_b_j = sum over rows of grad_z in T, sequentially from row 0.
+//   row by row (z_ij = (x W)_ij + b_j in T). Backward: grad_z =
+//   activation_backward(...), grad_W = x^T grad_z and grad_x = grad_z W^T through gemm
+//   on transposed views (no copies), grad_b_j = sum over rows of grad_z in T,
+//   sequentially from row 0.
 // Aliasing: outputs must not overlap each other or any input.
 // Threads: the GEMMs may use get_num_threads() workers; results do not depend on it.
 // Errors: ShapeError on mismatched shapes.

@@ -2,8 +2,8 @@
 //
 // Kernels validate their own preconditions (shapes, enum values) and throw these before
 // touching memory; the Python bindings check everything earlier with argument-naming
-// messages, so reaching one of these from Python indicates a binding bug. Both derive from
-// std::invalid_argument, which pybind11 translates to ValueError.
+// messages, so reaching one of these from Python indicates a binding bug. Both derive
+// from std::invalid_argument, which pybind11 translates to ValueError.
 #pragma once
 
 #include <stdexcept>

@@ -34,8 +34,8 @@ namespace mlpcore {
 
 enum class Loss { quadratic, mse, binary_cross_entropy, cross_entropy };
 
-inline constexpr Loss kLosses[] = {Loss::quadratic, Loss::mse, Loss::binary_cross_entropy,
-                                   Loss::cross_entropy};
+inline constexpr Loss kLosses[] = {Loss::quadratic, Loss::mse,
+                                   Loss::binary_cross_entropy, Loss::cross_entropy};
 
 const char* loss_name(Loss loss) noexcept;
 std::optional<Loss> loss_from_name(std::string_view name) noexcept;
@@ -54,13 +54,15 @@ template <class T>
 void loss_grad(Loss loss, MatrixView<const T> y_pred, MatrixView<const T> y_true,
                MatrixView<T> grad);
 template <class T>
-void loss_grad(Loss loss, MatrixView<const T> y_pred, Labels labels, MatrixView<T> grad);
+void loss_grad(Loss loss, MatrixView<const T> y_pred, Labels labels,
+               MatrixView<T> grad);
 
 template <class T>
-void output_grad(Activation act, Loss loss, MatrixView<const T> z, MatrixView<const T> a,
-                 MatrixView<const T> y_true, MatrixView<T> grad_z);
+void output_grad(Activation act, Loss loss, MatrixView<const T> z,
+                 MatrixView<const T> a, MatrixView<const T> y_true,
+                 MatrixView<T> grad_z);
 template <class T>
-void output_grad(Activation act, Loss loss, MatrixView<const T> z, MatrixView<const T> a,
-                 Labels labels, MatrixView<T> grad_z);
+void output_grad(Activation act, Loss loss, MatrixView<const T> z,
+                 MatrixView<const T> a, Labels labels, MatrixView<T> grad_z);
 
 }  // namespace mlpcore

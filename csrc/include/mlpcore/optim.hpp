@@ -23,8 +23,8 @@ template <class T>
 void sgd_step(MatrixView<T> param, MatrixView<const T> grad, double lr);
 
 template <class T>
-void momentum_step(MatrixView<T> param, MatrixView<const T> grad, MatrixView<T> velocity,
-                   double lr, double momentum, bool nesterov);
+void momentum_step(MatrixView<T> param, MatrixView<const T> grad,
+                   MatrixView<T> velocity, double lr, double momentum, bool nesterov);
 
 template <class T>
 void adam_step(MatrixView<T> param, MatrixView<const T> grad, MatrixView<T> m,

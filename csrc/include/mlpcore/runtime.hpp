@@ -1,7 +1,8 @@
 // Process-wide runtime settings and reports: thread count, kernel ISA, CPU features,
 // version.
 //
-// Threads: all functions are thread-safe. set_num_threads affects calls that start after
+// Threads: all functions are thread-safe. set_num_threads affects calls that start
+// after
 //   it returns; results never depend on the thread count.
 #pragma once
 

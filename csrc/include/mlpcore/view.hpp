@@ -3,11 +3,12 @@
 // Contract
 //   MatrixView<T>: element (i, j) lives at data[i * row_stride + j * col_stride], for
 //   0 <= i < rows, 0 <= j < cols. Strides are in ELEMENTS (not bytes) and may be zero,
-//   negative or arbitrary; nothing is assumed about contiguity. A view with rows == 0 or
-//   cols == 0 is valid and never dereferenced. VectorView<T> is the 1-D analogue.
-//   Views never own or free memory; the caller keeps the storage alive while a kernel runs.
-//   Views are trivially copyable values and are safe to share between threads; concurrent
-//   writes through views are the caller's responsibility (see each kernel's aliasing rules).
+//   negative or arbitrary; nothing is assumed about contiguity. A view with rows == 0
+//   or cols == 0 is valid and never dereferenced. VectorView<T> is the 1-D analogue.
+//   Views never own or free memory; the caller keeps the storage alive while a kernel
+//   runs. Views are trivially copyable values and are safe to share between threads;
+//   concurrent writes through views are the caller's responsibility (see each kernel's
+//   aliasing rules).
 #pragma once
 
 #include <cstddef>
@@ -24,9 +25,11 @@ struct VectorView {
     index_t stride = 1;
 
     constexpr VectorView() = default;
-    constexpr VectorView(T* d, index_t n, index_t s = 1) : data(d), size(n), stride(s) {}
+    constexpr VectorView(T* d, index_t n, index_t s = 1)
+        : data(d), size(n), stride(s) {}
 
-    // Implicit view-to-const conversion (VectorView<double> -> VectorView<const double>).
+    // Implicit view-to-const conversion (VectorView<double> -> VectorView<const
+    // double>).
     template <class U, class = std::enable_if_t<std::is_same_v<const U, T> &&
                                                 !std::is_same_v<U, T>>>
     constexpr VectorView(const VectorView<U>& o)  // NOLINT(google-explicit-constructor)
@@ -88,7 +91,9 @@ struct MatrixView {
     }
     constexpr bool empty() const { return rows <= 0 || cols <= 0; }
     constexpr index_t size() const { return rows * cols; }
-    constexpr bool same_shape(index_t r, index_t c) const { return rows == r && cols == c; }
+    constexpr bool same_shape(index_t r, index_t c) const {
+        return rows == r && cols == c;
+    }
     template <class U>
     constexpr bool same_shape(const MatrixView<U>& o) const {
         return rows == o.rows && cols == o.cols;
