@@ -27,10 +27,11 @@
 namespace mlpcore {
 namespace {
 
-// Register tile MR x NR and cache blocks (MC a multiple of MR, NC of NR). Measured with
-// baseline SSE2 on Zen 4: 4x16 (f32) / 4x8 (f64), i.e. 16 xmm accumulators, beat 4x8,
-// 6x8 and 3x16. A KC x NR B micro-panel (16 KiB) stays in L1; the MC x KC A block
-// (128-256 KiB), the KC x NC B block and the MC x NC tile share L2.
+// Register tile MR x NR and cache blocks (MC a multiple of MR, NC of NR). Baseline SSE2
+// on the Zen 4 VM: 4x16 (f32) / 4x8 (f64) measured best among 3x16, 4x8, 4x12, 5x12,
+// 6x8 and 7x8, although GCC spills 6 of its 16 accumulators (two-operand SSE needs
+// temporaries); the ISA kernels will replace this. A KC x NR B micro-panel (16 KiB)
+// stays in L1; the MC x KC A block, KC x NC B block and MC x NC tile share L2.
 template <class T>
 struct Blocking;
 template <>
