@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import mlpcore as mc
 import numpy as np
 import pytest
+
+import mlpcore as mc
 
 F64 = np.ones((3, 4))
 F32 = np.ones((3, 4), dtype=np.float32)

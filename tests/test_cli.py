@@ -6,9 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import mlpcore as mc
 import numpy as np
 import pytest
+
+import mlpcore as mc
 from mlpcore.cli import main
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-import mlpcore as mc
 import numpy as np
 import pytest
+
+import mlpcore as mc
 
 PAIRINGS = [
     (act, loss)

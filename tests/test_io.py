@@ -6,10 +6,11 @@ import json
 import struct
 from pathlib import Path
 
-import mlpcore as mc
 import numpy as np
 import pytest
 from safetensors.numpy import save as st_save
+
+import mlpcore as mc
 
 
 def _net(dtype: str = "float32") -> mc.Network:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import mlpcore as mc
 import numpy as np
 import pytest
 from helpers import assert_parity
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import mlpcore as mc
 
 NATIVE = mc.get_backend("native")
 NUMPY = mc.get_backend("numpy")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import mlpcore as mc
 import numpy as np
+
+import mlpcore as mc
 
 LECTURE_W1 = [[4, 3, 1, 1], [1, 4, 4, 3], [3, 4, 3, 2]]
 LECTURE_W2 = [[4], [2], [1], [3]]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import mlpcore as mc
 import numpy as np
 import pytest
 from helpers import assert_parity
+
+import mlpcore as mc
 
 
 def _net(backend: str = "native", dtype: str = "float64", seed: int = 0) -> mc.Network:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import mlpcore as mc
 import numpy as np
 import pytest
+
+import mlpcore as mc
 
 
 def _net(backend: str, dtype: Any) -> tuple[mc.Network, list[mc.Gradient]]:

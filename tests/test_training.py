@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import mlpcore as mc
 import numpy as np
 import pytest
+
+import mlpcore as mc
 from mlpcore.datasets import Standardizer, load_digits, train_test_split
 
 
@@ -92,6 +93,27 @@ def test_divergence_stops_with_the_last_finite_weights() -> None:
         net.fit(X, y, epochs=200, batch_size=32, optimizer=mc.SGD(lr=1.0))
     assert info.value.epoch >= 1 and info.value.step == 1
     assert np.all(np.isfinite(net.layers[0].W)) and np.all(np.isfinite(net.layers[0].b))
+    history = info.value.history
+    assert isinstance(history, mc.History) and history.epochs == info.value.epoch - 1
+
+
+@pytest.mark.parametrize("backend", ["native", "numpy"])
+def test_divergence_names_the_first_non_finite_layer(backend: str) -> None:
+    # finite weights whose second layer overflows float32: z of layers[1] is Inf
+    net = mc.Network(
+        [mc.Dense(2, 3, "relu"), mc.Dense(3, 2, "linear"), mc.Dense(2, 1)],
+        loss="mse",
+        dtype="float32",
+        backend=backend,
+        seed=0,
+    )
+    net.layers[0].W = np.full((2, 3), 1e20)
+    net.layers[1].W = np.full((3, 2), 1e20)
+    X = np.ones((4, 2))
+    with pytest.raises(mc.DivergenceError, match=r"layers\[1\]\.z") as info:
+        net.fit(X, np.zeros(4), epochs=1, batch_size=4)
+    assert info.value.layer == 1 and (info.value.epoch, info.value.step) == (1, 1)
+    assert net.layers[1].W[0, 0] == np.float32(1e20)  # the failing step was not applied
 
 
 def test_interrupt_stops_after_a_whole_step(monkeypatch: pytest.MonkeyPatch) -> None:

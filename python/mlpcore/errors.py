@@ -36,11 +36,22 @@ class DivergenceError(MlpcoreError, FloatingPointError):
     """Training produced a non-finite loss or gradient.
 
     The network is left at its last finite weights. ``epoch`` and ``step`` (both
-    counted from 1) say where it happened; ``history`` holds the epochs completed.
+    counted from 1) say when it happened, ``layer`` the index of the first layer whose
+    values (weights, z, a, then gradients) were not finite; ``history`` holds the
+    epochs completed.
     """
 
-    def __init__(self, message: str, *, epoch: int, step: int, history: object = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        epoch: int,
+        step: int,
+        layer: int | None = None,
+        history: object = None,
+    ):
         super().__init__(message)
         self.epoch = epoch
         self.step = step
+        self.layer = layer
         self.history = history

@@ -264,6 +264,7 @@ class Network:
         Large inputs are processed in chunks; the loss equals the loss of the whole set.
         """
         x = self._inputs(X)
+        check_finite(x, "X")
         t = self._targets(y, x.shape[0])
         n = x.shape[0]
         loss, correct = 0.0, 0

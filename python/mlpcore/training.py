@@ -160,7 +160,7 @@ def fit(
                 rows = order[start : start + batch_size]
                 xb, tb = x[rows], t[rows]
                 loss, grads, output = net._backprop(xb, tb)
-                _check_step(loss, grads, epoch, step, history)
+                _check_step(net, xb, loss, grads, epoch, step, history)
                 optimizer.apply(net, grads)
                 loss_sum += loss * len(rows)
                 if net.is_classifier:
@@ -189,26 +189,47 @@ def fit(
 
 
 def _check_step(
-    loss: float, grads: list[Any], epoch: int, step: int, history: History
+    net: Network,
+    x: Any,
+    loss: float,
+    grads: list[Any],
+    epoch: int,
+    step: int,
+    history: History,
 ) -> None:
     """Refuse a step whose loss or gradients are not finite (before it is applied)."""
-    where = None
-    if not np.isfinite(loss):
-        where = f"the loss is {loss}"
-    else:
-        for i, grad in enumerate(grads):
-            # one sum per array: NaN/Inf anywhere makes the sum non-finite
-            if not (np.isfinite(grad.W.sum()) and np.isfinite(grad.b.sum())):
-                where = f"the gradient of layers[{i}] is not finite"
-                break
-    if where is not None:
-        raise DivergenceError(
-            f"training diverged at epoch {epoch}, step {step}: {where}; the network "
-            "keeps its last finite weights (try a smaller learning rate)",
-            epoch=epoch,
-            step=step,
-            history=history,
-        )
+    # one sum per array: NaN/Inf anywhere makes the sum non-finite
+    finite_grads = all(np.isfinite(g.W.sum()) and np.isfinite(g.b.sum()) for g in grads)
+    if np.isfinite(loss) and finite_grads:
+        return
+    layer, where = _first_non_finite(net, x, grads)
+    raise DivergenceError(
+        f"training diverged at epoch {epoch}, step {step}: the loss is {loss}; "
+        f"first non-finite values: {where}. The network keeps its last finite weights "
+        "(try a smaller learning rate)",
+        epoch=epoch,
+        step=step,
+        layer=layer,
+        history=history,
+    )
+
+
+def _first_non_finite(net: Network, x: Any, grads: list[Any]) -> tuple[int, str]:
+    """Where NaN/Inf first shows: layer by layer forward, then backward (rare path)."""
+    for i, (layer, trace) in enumerate(zip(net.layers, net._forward(x))):
+        for name, values in (
+            ("W", layer.W),
+            ("b", layer.b),
+            ("z", trace.z),
+            ("a", trace.a),
+        ):
+            if not np.isfinite(values).all():
+                return i, f"layers[{i}].{name}"
+    last = len(net.layers) - 1
+    for i in range(last, -1, -1):
+        if not (np.isfinite(grads[i].W).all() and np.isfinite(grads[i].b).all()):
+            return i, f"the gradient of layers[{i}]"
+    return last, "the loss"
 
 
 def _summary(history: History) -> dict[str, str]:
