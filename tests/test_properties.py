@@ -210,3 +210,66 @@ def test_network_entry_points_fuzz(X: np.ndarray, y: np.ndarray, loss: str) -> N
         except DOCUMENTED:
             continue
         assert result is not None
+
+
+CORE_CALLS: list[tuple[str, int]] = [
+    ("gemm", 3),
+    ("dense_forward", 3),
+    ("dense_backward", 5),
+    ("activation_forward", 1),
+    ("activation_backward", 3),
+    ("loss", 2),
+    ("loss_grad", 2),
+    ("output_grad", 3),
+    ("sgd_step", 2),
+    ("momentum_step", 3),
+    ("adam_step", 4),
+]
+
+
+@robust
+@given(
+    data=st.data(),
+    call=st.sampled_from(CORE_CALLS),
+    name=names_act,
+    loss_name=names_loss,
+    flag=st.booleans(),
+)
+def test_core_checks_even_when_called_directly(
+    data: st.DataObject, call: tuple[str, int], name: str, loss_name: str, flag: bool
+) -> None:
+    """The extension re-checks what C++ relies on: bypassing the Python layer with
+    random arrays gives a result or TypeError/ValueError, never a crash (run under
+    the sanitizer build in CI, any out-of-bounds access would be reported)."""
+    from mlpcore import _core
+
+    function, n_arrays = call
+    arrays_ = [data.draw(arrays()) for _ in range(n_arrays)]
+    if function == "gemm":
+        args: list[Any] = [
+            *arrays_,
+            flag,
+            not flag,
+            1.0,
+            data.draw(st.sampled_from([0.0, 1.0])),
+        ]
+    elif function == "dense_forward":
+        args = [*arrays_, name]
+    elif function == "dense_backward":
+        args = [*arrays_, name, flag]
+    elif function.startswith("activation"):
+        args = [name, *arrays_]
+    elif function in ("loss", "loss_grad"):
+        args = [loss_name, *arrays_]
+    elif function == "output_grad":
+        args = [name, loss_name, *arrays_]
+    elif function == "sgd_step":
+        args = [*arrays_, 0.1]
+    elif function == "momentum_step":
+        args = [*arrays_, 0.1, 0.9, flag]
+    else:
+        args = [*arrays_, 0.1, 0.9, 0.999, 1e-8, data.draw(st.sampled_from([1, 0, 7]))]
+    try:
+        getattr(_core, function)(*args)
+    except (TypeError, ValueError):
+        pass
