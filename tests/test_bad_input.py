@@ -274,6 +274,11 @@ def test_native_core_checks_even_without_the_python_layer() -> None:
         (lambda: mc.SGD(lr=-1), "lr: expected a finite number > 0"),
         (lambda: mc.Adam(beta2=1.5), r"beta2: expected a number in \[0, 1\)"),
         (lambda: mc.set_num_threads(0), "n: expected an integer >= 1, got 0"),
+        (
+            lambda: mc.Network([mc.Dense(2, 1)], seed=-1),
+            "seed: expected an integer >= 0",
+        ),
+        (lambda: mc.Dense(2, 1, seed="x"), "seed: expected an integer, got 'x'"),
     ],
 )
 def test_constructor_errors(build: Callable[[], Any], pattern: str) -> None:

@@ -151,6 +151,11 @@ def check_fraction(value: object, name: str, *, open_high: bool = True) -> float
     return number
 
 
+def check_seed(value: object, name: str = "seed") -> int | None:
+    """``None`` or an int >= 0, as ``numpy.random.default_rng`` accepts."""
+    return None if value is None else check_int(value, name, minimum=0)
+
+
 def check_int(value: object, name: str, *, minimum: int = 1) -> int:
     """``value`` as an int >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):

@@ -9,7 +9,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._validation import as_array, check_choice, check_dtype, check_int, check_shape
+from ._validation import (
+    as_array,
+    check_choice,
+    check_dtype,
+    check_int,
+    check_seed,
+    check_shape,
+)
 from .activations import ACTIVATIONS, activation_names
 
 __all__ = ["INITIALIZERS", "Dense"]
@@ -109,7 +116,7 @@ class Dense:
         self.init = check_choice(init, "init", ("auto", *INITIALIZERS))
         self._dtype: np.dtype[Any] = np.dtype(np.float64)
         self.weights_given = W is not None
-        self.initialize(np.random.default_rng(seed))
+        self.initialize(np.random.default_rng(check_seed(seed)))
         if W is not None:
             self.W = W  # type: ignore[assignment]
         if b is not None:

@@ -15,6 +15,7 @@ from ._validation import (
     check_dtype,
     check_finite,
     check_labels,
+    check_seed,
     check_shape,
     describe,
 )
@@ -108,8 +109,8 @@ class Network:
             )
         self.dtype = check_dtype(dtype)
         self.backend = backend  # type: ignore[assignment]
-        self.seed = seed
-        self.rng = np.random.default_rng(seed)
+        self.seed = check_seed(seed)
+        self.rng = np.random.default_rng(self.seed)
         for layer in self.layers:
             if seed is not None and not layer.weights_given:
                 layer.initialize(self.rng)

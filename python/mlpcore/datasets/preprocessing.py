@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._validation import as_array, check_fraction
+from .._validation import as_array, check_fraction, check_seed
 from ..errors import ValidationError
 
 __all__ = ["Standardizer", "train_test_split"]
@@ -32,7 +32,7 @@ def train_test_split(
         )
     n = len(X_)
     n_test = min(max(round(fraction * n), 1), n - 1)
-    order = np.random.default_rng(seed).permutation(n)
+    order = np.random.default_rng(check_seed(seed)).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X_[train], X_[test], y_[train], y_[test]
 
