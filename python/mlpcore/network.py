@@ -25,6 +25,7 @@ from .layers import Dense
 from .losses import LOSSES, loss_names
 
 if TYPE_CHECKING:
+    from .explain import Explanation
     from .optim import Optimizer
     from .training import History
 
@@ -256,6 +257,36 @@ class Network:
         check_finite(x, "X")
         loss, grads, _ = self._backprop(x, self._targets(y, x.shape[0]))
         return loss, grads
+
+    def explain(
+        self, x: object, y: object = None, lr: float | None = None, *, apply: bool = False
+    ) -> Explanation:
+        """One pass on ``x`` written out step by step in the lecture's notation.
+
+        Forward: ``zˡ = aˡ⁻¹ᵀWˡ + bˡ`` and ``aˡ = f(zˡ)`` for every layer (``a⁰ = x``).
+        With targets ``y`` also the cost ``C``, the backward pass
+        ``δᴸ = ∂C/∂zᴸ``, ``δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ f'(zˡ)``, ``∂C/∂Wˡ = aˡ⁻¹ᵀ δˡ``,
+        ``∂C/∂bˡ = Σₙ δˡ``, and one gradient-descent step ``w ← w − γ∇C``.
+
+        Parameters
+        ----------
+        x : array_like (n_samples, n_in)
+        y : array_like, optional
+            Targets as for :meth:`gradients`.
+        lr : float, optional
+            The learning rate γ of the step shown (default 0.01).
+        apply : bool
+            Write the step into the layers' ``W`` and ``b`` (default: leave them).
+
+        Returns
+        -------
+        Explanation
+            Prints as text (``print(net.explain(x))``) or Markdown in a notebook;
+            its fields are the arrays themselves.
+        """
+        from .explain import explain
+
+        return explain(self, x, y, lr, apply=apply)
 
     # -- evaluation -------------------------------------------------------------
 

@@ -1,8 +1,16 @@
-"""Datasets bundled with mlpcore, and the preprocessing the CLI uses."""
+"""Datasets bundled with mlpcore, synthetic 2-D problems, and preprocessing."""
 
 from __future__ import annotations
 
 from .digits import load_digits
 from .preprocessing import Standardizer, train_test_split
+from .synthetic import make_moons, make_spiral, make_xor
 
-__all__ = ["Standardizer", "load_digits", "train_test_split"]
+__all__ = [
+    "Standardizer",
+    "load_digits",
+    "make_moons",
+    "make_spiral",
+    "make_xor",
+    "train_test_split",
+]
