@@ -1,4 +1,4 @@
-"""The command line: ``mlpcore train``, ``mlpcore info``."""
+"""The command line: ``mlpcore train``, ``mlpcore info``, ``mlpcore lecture``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import itertools
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from . import runtime
 from .activations import activation_names
@@ -87,9 +88,64 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the trained model to PATH (.safetensors)",
     )
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--plot",
+        metavar="FILE",
+        default=None,
+        help="draw the loss and accuracy curves to FILE (.png, .svg, ...; needs matplotlib)",
+    )
 
     commands.add_parser("info", help="version, kernels, threads and CPU features")
+    _add_lecture_parser(commands)
     return parser
+
+
+def _add_lecture_parser(commands: argparse._SubParsersAction[Any]) -> None:
+    from .lecture import slide_count
+
+    lecture = commands.add_parser(
+        "lecture",
+        help="walk through the lecture's examples, each result beside its formula",
+    )
+    lecture.add_argument(
+        "--slide",
+        type=int,
+        choices=range(1, slide_count() + 1),
+        metavar="N",
+        default=None,
+        help=f"show only slide N (1-{slide_count()})",
+    )
+    lecture.add_argument(
+        "--plot",
+        metavar="FILE",
+        default=None,
+        help="write the slide's picture to FILE (without --slide: every picture, "
+        "as FILE-slideN.png etc.; .gif animates slide 9; needs matplotlib)",
+    )
+    lecture.add_argument("--backend", choices=BACKEND_NAMES, default="native")
+
+
+def lecture(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .lecture import slides
+
+    chosen = slides(None if args.slide is None else [args.slide], backend=args.backend)
+    for slide in chosen:
+        print(slide)
+        if args.plot is None:
+            continue
+        target = Path(args.plot)
+        if args.slide is None:
+            target = target.with_name(f"{target.stem}-slide{slide.number}{target.suffix}")
+        if slide.draw is None:
+            if args.slide is not None:
+                print(f"(slide {slide.number} has no picture; nothing written)")
+            continue
+        slide.draw(target)
+        print(f"  picture: {target}")
+    print()
+    return 0
 
 
 def _optimizer(name: str, lr: float | None) -> Optimizer:
@@ -155,6 +211,9 @@ def train(args: argparse.Namespace) -> int:
     if args.save:
         net.save(args.save)
         print(f"saved to {args.save}")
+    if args.plot:
+        history.plot(args.plot)
+        print(f"curves drawn to {args.plot}")
     return 0
 
 
@@ -164,8 +223,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "train":
             return train(args)
+        if args.command == "lecture":
+            return lecture(args)
         print(runtime.info())
         return 0
     except MlpcoreError as exc:
+        print(f"mlpcore: error: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:  # an optional extra (matplotlib for --plot) is missing
         print(f"mlpcore: error: {exc}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,6 +18,8 @@ from .errors import DivergenceError, DTypeError, ValidationError
 from .optim import SGD, Optimizer
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from .network import Network
 
 __all__ = ["History", "fit"]
@@ -50,6 +53,13 @@ class History:
         """The non-empty metric lists by name, like ``keras.callbacks.History.history``."""
         names = ("loss", "accuracy", "val_loss", "val_accuracy")
         return {name: getattr(self, name) for name in names if getattr(self, name)}
+
+    def plot(self, path: str | Path | None = None) -> Figure:
+        """Draw loss (and accuracy) per epoch, train and validation (needs matplotlib);
+        see :func:`mlpcore.plotting.plot_history`."""
+        from .plotting import plot_history
+
+        return plot_history(self, path)
 
 
 @contextmanager
