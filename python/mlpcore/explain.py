@@ -217,10 +217,12 @@ class Explanation:
                 up = sup(lay.index + 1)
                 rule = f"(δ{up} W{up}ᵀ) ⊙ {lay.activation}'(z{k})"
                 backward.append(equation(f"δ{k} = ∂C/∂z{k} = {rule}", lay.delta))
-            source = "x" if lay.index == 1 else f"a{sup(lay.index - 1)}"
+            # x is a column and zˡ, aˡ, δˡ are rows in the lecture's z = xᵀW + b
+            source = "x" if lay.index == 1 else f"a{sup(lay.index - 1)}ᵀ"
+            total = "" if n == 1 else "Σₙ "
             backward += [
-                equation(f"∂C/∂W{k} = {source}ᵀ δ{k}", lay.grad_W, row=False),
-                equation(f"∂C/∂b{k} = Σₙ δ{k}", lay.grad_b),
+                equation(f"∂C/∂W{k} = {total}{source} δ{k}", lay.grad_W, row=False),
+                equation(f"∂C/∂b{k} = {total}δ{k}", lay.grad_b),
             ]
         out.append(("Backward pass (chain rule)", backward))
 

@@ -339,8 +339,8 @@ def _chain_rule(backend: str) -> Slide:
         "∂C/∂wᵢⱼ = ∂C/∂z · ∂z/∂kⱼ · ∂k/∂wᵢⱼ — on the 3-4-1 network (slide 3), y = 150:",
         f"ŷ = {_f(r['y_hat'])},  C = ½ (ŷ − y)² = {_f(r['C'])}",
         f"δ² = ∂C/∂z² = ŷ − y = {_f(r['delta2'])}",
-        f"∂C/∂w² = a¹ δ² = {_f(r['grad_W2'])}",
-        f"δ¹ = ∂C/∂z¹ = δ² w²ᵀ ⊙ linear'(z¹) = {_f(r['delta1'])}",
+        f"∂C/∂w² = a¹ᵀ δ² = {_f(r['grad_W2'])}",
+        f"δ¹ = ∂C/∂z¹ = (δ² w²ᵀ) ⊙ linear'(z¹) = {_f(r['delta1'])}",
         equation("∂C/∂W¹ = x δ¹", r["grad_W1"]),
         "net.gradients gives the same ∂C/∂W¹; "
         f"mc.gradient_check = {check:.1e}",
