@@ -11,7 +11,9 @@ rng = np.random.default_rng(0)
 X, y = rng.normal(size=(100, 20)), rng.integers(0, 5, size=100)
 net = mc.Network(
     [mc.Dense(20, 32, "tanh"), mc.Dense(32, 5, "softmax")],
-    loss="cross_entropy", dtype="float64", seed=0,
+    loss="cross_entropy",
+    dtype="float64",
+    seed=0,
 )
 
 

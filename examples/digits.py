@@ -17,11 +17,20 @@ net = mc.Network(
     seed=0,
 )
 history = net.fit(
-    X_train, y_train, epochs=15, batch_size=32, optimizer=mc.Adam(5e-3),
+    X_train,
+    y_train,
+    epochs=15,
+    batch_size=32,
+    optimizer=mc.Adam(5e-3),
     validation_data=(X_test, y_test),
 )
 accuracy = net.evaluate(X_test, y_test)["accuracy"]
 print(f"{len(X_train)} training images, {len(X_test)} test images")
 print(f"test accuracy {accuracy:.3f}")
-print("first test digits:", net.predict(X_test[:10]).tolist(), "true:", y_test[:10].tolist())
+print(
+    "first test digits:",
+    net.predict(X_test[:10]).tolist(),
+    "true:",
+    y_test[:10].tolist(),
+)
 assert accuracy >= 0.95

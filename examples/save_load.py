@@ -14,7 +14,8 @@ from mlpcore.datasets import make_moons
 X, y = make_moons(200, noise=0.1, seed=0)
 net = mc.Network(
     [mc.Dense(2, 16, "tanh"), mc.Dense(16, 1, "sigmoid")],
-    loss="binary_cross_entropy", seed=0,
+    loss="binary_cross_entropy",
+    seed=0,
 )
 net.fit(X, y, epochs=30, batch_size=16, optimizer=mc.Adam(0.02))
 

@@ -31,7 +31,10 @@ CLAIMS = {
         r"γ = 0\.1 .* diverges\n",
         r"drew .*rates\.png",
     ],
-    "digits.py": [r"1348 training images, 449 test images", r"test accuracy 0\.9[5-9]\d"],
+    "digits.py": [
+        r"1348 training images, 449 test images",
+        r"test accuracy 0\.9[5-9]\d",
+    ],
     "backend_parity.py": [r"native and numpy agree within 1e-12"],
     "save_load.py": [r"predictions identical: True", r"accuracy 0\.9\d\d"],
     "explain.py": [r"z¹ = xᵀW¹ \+ b¹ = \[15, 23, 18, 13\]", r"ŷ = \[\[163\.0\]\]"],

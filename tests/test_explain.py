@@ -137,7 +137,9 @@ def test_deep_network_against_numpy_formulas_and_gradients(
         mc.Dense(6, 4, "sigmoid"),
         mc.Dense(4, 2, "linear"),
     ]
-    net = mc.Network(layers, loss="quadratic", dtype=dtype, backend=backend_name, seed=3)
+    net = mc.Network(
+        layers, loss="quadratic", dtype=dtype, backend=backend_name, seed=3
+    )
     for layer in net.layers:
         layer.b = rng.normal(size=layer.n_out)
     x, y = rng.normal(size=(6, 5)), rng.normal(size=(6, 2))
@@ -165,7 +167,11 @@ def test_deep_network_against_numpy_formulas_and_gradients(
 
 @pytest.mark.parametrize(
     ("last", "loss"),
-    [("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy"), ("tanh", "mse")],
+    [
+        ("softmax", "cross_entropy"),
+        ("sigmoid", "binary_cross_entropy"),
+        ("tanh", "mse"),
+    ],
 )
 def test_gradients_match_finite_differences(
     backend_name: str, last: str, loss: str, rng: np.random.Generator

@@ -148,7 +148,9 @@ def check_slide(slide: Slide) -> None:
             )
     body = "\n".join(slide.lines)
     known = [*slide.results.values(), *LABELS.get(slide.number, [])]
-    assert unmatched(body, known) == [], f"slide {slide.number} prints unchecked numbers"
+    assert unmatched(body, known) == [], (
+        f"slide {slide.number} prints unchecked numbers"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +190,9 @@ def test_cli_walks_all_slides(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lecture"]) == 0
     out = capsys.readouterr().out
     titles = [line for line in out.splitlines() if line.startswith("Slide ")]
-    assert titles == [f"Slide {s.number}: {s.title}" for s in slides([1, 2, 3, 4, 5, 6, 7, 8, 9])]
+    assert titles == [
+        f"Slide {s.number}: {s.title}" for s in slides([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    ]
 
 
 def test_cli_one_slide(capsys: pytest.CaptureFixture[str]) -> None:

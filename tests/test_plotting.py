@@ -37,12 +37,16 @@ def test_activations(tmp_path: Path) -> None:
     np.testing.assert_allclose(f.get_ydata(), s, rtol=1e-12)
     np.testing.assert_allclose(slope.get_ydata(), s * (1 - s), rtol=1e-10, atol=1e-15)
     np.testing.assert_array_equal(axes[3].lines[1].get_ydata(), (z > 0).astype(float))
-    np.testing.assert_allclose(axes[2].lines[1].get_ydata(), 1 - np.tanh(z) ** 2, atol=1e-15)
+    np.testing.assert_allclose(
+        axes[2].lines[1].get_ydata(), 1 - np.tanh(z) ** 2, atol=1e-15
+    )
 
 
 def test_learning_rates(tmp_path: Path) -> None:
     path = tmp_path / "rates.svg"
-    figure = plotting.plot_learning_rates(path, learning_rates=[0.01, 0.1], iterations=20)
+    figure = plotting.plot_learning_rates(
+        path, learning_rates=[0.01, 0.1], iterations=20
+    )
     assert path.stat().st_size > 5_000 and path.read_text().lstrip().startswith("<?xml")
     ax = figure.axes[0]
     labels = [line.get_label() for line in ax.lines]
@@ -58,7 +62,9 @@ def test_learning_rates(tmp_path: Path) -> None:
     png = tmp_path / "rates.png"
     plotting.plot_learning_rates(png)
     assert_image(png)
-    np.testing.assert_allclose(gradient_descent_costs(0.1, 20, "numpy"), costs, rtol=1e-12)
+    np.testing.assert_allclose(
+        gradient_descent_costs(0.1, 20, "numpy"), costs, rtol=1e-12
+    )
 
 
 def test_decision_boundary_of_a_trained_network(tmp_path: Path) -> None:
@@ -74,7 +80,9 @@ def test_decision_boundary_of_a_trained_network(tmp_path: Path) -> None:
     assert_image(path)
     assert figure.axes[0].get_title() == "moons"
     with pytest.raises(mc.ValidationError, match="X: expected 2 input features"):
-        plotting.plot_decision_boundary(mc.Network([mc.Dense(3, 1)]), np.ones((4, 3)), y[:4])
+        plotting.plot_decision_boundary(
+            mc.Network([mc.Dense(3, 1)]), np.ones((4, 3)), y[:4]
+        )
 
 
 @pytest.mark.parametrize("dataset", ["moons", "spiral"])
@@ -109,16 +117,23 @@ def test_boundary_bad_arguments() -> None:
 def test_history_plot(tmp_path: Path) -> None:
     X, y = make_moons(80, noise=0.1, seed=0)
     net = mc.Network(
-        [mc.Dense(2, 8, "tanh"), mc.Dense(8, 2, "softmax")], loss="cross_entropy", seed=0
+        [mc.Dense(2, 8, "tanh"), mc.Dense(8, 2, "softmax")],
+        loss="cross_entropy",
+        seed=0,
     )
     history = net.fit(X, y, epochs=4, validation_data=(X[:20], y[:20]))
     path = tmp_path / "history.png"
     figure = history.plot(path)
     assert_image(path)
     loss_ax, accuracy_ax = figure.axes
-    assert [line.get_label() for line in loss_ax.lines] == ["train loss", "validation loss"]
+    assert [line.get_label() for line in loss_ax.lines] == [
+        "train loss",
+        "validation loss",
+    ]
     np.testing.assert_array_equal(loss_ax.lines[0].get_ydata(), history.loss)
-    np.testing.assert_array_equal(accuracy_ax.lines[1].get_ydata(), history.val_accuracy)
+    np.testing.assert_array_equal(
+        accuracy_ax.lines[1].get_ydata(), history.val_accuracy
+    )
     # regression: one panel, no validation
     regression = mc.Network([mc.Dense(2, 1)], loss="quadratic", seed=0)
     assert len(regression.fit(X, y.astype(float), epochs=2).plot().axes) == 1

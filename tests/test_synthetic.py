@@ -36,7 +36,8 @@ def test_spiral_geometry() -> None:
         np.testing.assert_allclose(r[order], np.linspace(0, 1, 10), atol=1e-12)
         # t = 4 (k + r), and X = r (sin t, cos t)
         t = 4 * (k + r[order])
-        np.testing.assert_allclose(arm[order], np.column_stack([r[order] * np.sin(t), r[order] * np.cos(t)]), atol=1e-12)  # fmt: skip
+        expected = np.column_stack([r[order] * np.sin(t), r[order] * np.cos(t)])
+        np.testing.assert_allclose(arm[order], expected, atol=1e-12)
     assert np.bincount(make_spiral(7, n_classes=3)[1]).tolist() == [3, 2, 2]
 
 
@@ -45,7 +46,9 @@ def test_moons_geometry() -> None:
     upper, lower = X[y == 0], X[y == 1]
     assert len(upper) == 25 and len(lower) == 25
     np.testing.assert_allclose(np.hypot(*upper.T), 1.0, atol=1e-12)
-    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1.0, atol=1e-12)
+    np.testing.assert_allclose(
+        np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1.0, atol=1e-12
+    )
     assert (upper[:, 1] >= -1e-12).all() and (lower[:, 1] <= 0.5 + 1e-12).all()
 
 
@@ -76,7 +79,9 @@ def test_bad_arguments() -> None:
         make_spiral(0)
     with pytest.raises(mc.ValidationError, match="n_classes: expected an integer >= 2"):
         make_spiral(10, n_classes=1)
-    with pytest.raises(mc.ValidationError, match="noise: expected a finite number >= 0"):
+    with pytest.raises(
+        mc.ValidationError, match="noise: expected a finite number >= 0"
+    ):
         make_moons(10, noise=-0.1)
     with pytest.raises(mc.ValidationError, match="n_samples: expected an integer >= 2"):
         make_moons(1)

@@ -137,7 +137,9 @@ def lecture(args: argparse.Namespace) -> int:
             continue
         target = Path(args.plot)
         if args.slide is None:
-            target = target.with_name(f"{target.stem}-slide{slide.number}{target.suffix}")
+            target = target.with_name(
+                f"{target.stem}-slide{slide.number}{target.suffix}"
+            )
         if slide.draw is None:
             if args.slide is not None:
                 print(f"(slide {slide.number} has no picture; nothing written)")

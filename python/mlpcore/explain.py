@@ -93,7 +93,7 @@ def format_array(array: object, *, row: bool = True) -> str:
         return "[" + ", ".join(_cells(values)) + "]"
     picked: list[NDArray[np.float64] | None] = list(values)
     if len(picked) > _MAX_ITEMS:
-        picked = picked[:_EDGE] + [None] + picked[-_EDGE:]
+        picked = [*picked[:_EDGE], None, *picked[-_EDGE:]]
     rows = [None if r is None else _cells(r) for r in picked]
     width = max((len(c) for r in rows if r is not None for c in r), default=1)
     lines = [
@@ -203,7 +203,10 @@ class Explanation:
             return out
 
         formula = COST_FORMULAS.get(self.loss, "C(ŷ, y)")
-        cost = [equation("y", self.y), f"C = {formula} = {format_number(self.cost or 0)}"]
+        cost = [
+            equation("y", self.y),
+            f"C = {formula} = {format_number(self.cost or 0)}",
+        ]
         out.append((f"Cost ({self.loss})", cost))
         backward = []
         for lay in reversed(self.layers):

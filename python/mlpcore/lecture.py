@@ -139,7 +139,7 @@ def gradient_descent_costs(
     return np.array(costs)
 
 
-def descent_verdict(costs: Sequence[float]) -> str:
+def descent_verdict(costs: Sequence[float] | Array) -> str:
     """``"diverges"`` if the cost grew, ``"converges"`` if it fell by more than a
     factor 1000, ``"slow"`` otherwise."""
     first, last = costs[0], costs[-1]
@@ -162,7 +162,13 @@ def _perceptron(backend: str) -> Slide:
     layer = Dense(2, 1, "sigmoid", W=[[w[0]], [w[1]]], b=[b])
     net = Network([layer], loss="quadratic", dtype="float64", backend=backend)
     sigmoid = float(net.forward([x])[0, 0])
-    r = {"x": np.array(x), "w": np.array(w), "b": b, "linear": linear, "sigmoid": sigmoid}
+    r = {
+        "x": np.array(x),
+        "w": np.array(w),
+        "b": b,
+        "linear": linear,
+        "sigmoid": sigmoid,
+    }
     lines = (
         "ŷ = σ(wᵀx + b) = σ(Σ wᵢxᵢ + b)",
         f"x = {_f(r['x'])},  w = {_f(r['w'])},  b = {_f(b)}",
@@ -279,7 +285,11 @@ def _backprop(backend: str) -> Slide:
     (w1, w2), b = LINEAR_W, LINEAR_B
     residual = w1 * X[:, 0] + w2 * X[:, 1] + b - y
     slide = np.array(
-        [2 * np.sum(X[:, 0] * residual), 2 * np.sum(X[:, 1] * residual), 2 * np.sum(residual)]
+        [
+            2 * np.sum(X[:, 0] * residual),
+            2 * np.sum(X[:, 1] * residual),
+            2 * np.sum(residual),
+        ]
     )
     net = linear_model(backend)
     loss, grads = net.gradients(X, y)
@@ -288,7 +298,8 @@ def _backprop(backend: str) -> Slide:
     params = np.array([w1, w2, b])
     numeric = np.array(
         [
-            (_slide_cost(*(params + eps * e)) - _slide_cost(*(params - eps * e))) / (2 * eps)
+            (_slide_cost(*(params + eps * e)) - _slide_cost(*(params - eps * e)))
+            / (2 * eps)
             for e in np.eye(3)
         ]
     )
@@ -342,8 +353,7 @@ def _chain_rule(backend: str) -> Slide:
         f"∂C/∂w² = a¹ᵀ δ² = {_f(r['grad_W2'])}",
         f"δ¹ = ∂C/∂z¹ = (δ² w²ᵀ) ⊙ linear'(z¹) = {_f(r['delta1'])}",
         equation("∂C/∂W¹ = x δ¹", r["grad_W1"]),
-        "net.gradients gives the same ∂C/∂W¹; "
-        f"mc.gradient_check = {check:.1e}",
+        f"net.gradients gives the same ∂C/∂W¹; mc.gradient_check = {check:.1e}",
         "every step at once: print(net.explain(x, y))",
     )
     return Slide(7, "The chain rule", lines, r)

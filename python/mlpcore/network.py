@@ -259,7 +259,12 @@ class Network:
         return loss, grads
 
     def explain(
-        self, x: object, y: object = None, lr: float | None = None, *, apply: bool = False
+        self,
+        x: object,
+        y: object = None,
+        lr: float | None = None,
+        *,
+        apply: bool = False,
     ) -> Explanation:
         """One pass on ``x`` written out step by step in the lecture's notation.
 

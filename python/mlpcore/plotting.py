@@ -205,18 +205,22 @@ def plot_decision_boundary(
     out = net.forward(np.column_stack([gx.ravel(), gy.ravel()])).astype(np.float64)
     if out.shape[1] == 1:
         surface = out[:, 0].reshape(gx.shape)
-        ax.contourf(gx, gy, surface, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+        ax.contourf(
+            gx, gy, surface, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6
+        )
         ax.contour(gx, gy, surface, levels=[0.5], colors="k", linewidths=1.5)
     else:
         classes = out.argmax(axis=1).reshape(gx.shape)
         levels = np.arange(out.shape[1] + 1) - 0.5
         ax.contourf(gx, gy, classes, levels=levels, cmap="viridis", alpha=0.4)
-    ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="viridis", s=12, edgecolors="k")
+    ax.scatter(
+        points[:, 0], points[:, 1], c=labels, cmap="viridis", s=12, edgecolors="k"
+    )
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
         ax.set_title(title)
-    return _finish(figure, path)  # type: ignore[arg-type]
+    return _finish(figure, path)
 
 
 def _dataset(name: str) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
@@ -267,9 +271,11 @@ def plot_decision_boundary_training(
     X, y = _dataset(name)
     default = (0, 10, 50, 200) if name == "spiral" else (0, 5, 20, 60)
     epochs = list(default if snapshots is None else snapshots)
-    if not epochs or any(
-        not isinstance(e, (int, np.integer)) or e < 0 for e in epochs
-    ) or epochs != sorted(epochs):
+    if (
+        not epochs
+        or any(not isinstance(e, (int, np.integer)) or e < 0 for e in epochs)
+        or epochs != sorted(epochs)
+    ):
         raise ValidationError(
             f"snapshots: expected increasing epoch counts >= 0, got {describe(snapshots)}"
         )
@@ -326,12 +332,18 @@ def plot_history(history: History, path: str | Path | None = None) -> Figure:
     -------
     matplotlib.figure.Figure
     """
+    from matplotlib.ticker import MaxNLocator
+
     from .training import History
 
     if not isinstance(history, History):
-        raise DTypeError(f"history: expected an mlpcore History, got {describe(history)}")
+        raise DTypeError(
+            f"history: expected an mlpcore History, got {describe(history)}"
+        )
     if not history.loss:
-        raise ValidationError("history: expected at least one completed epoch, got none")
+        raise ValidationError(
+            "history: expected at least one completed epoch, got none"
+        )
     panels = [("loss", history.loss, history.val_loss)]
     if history.accuracy:
         panels.append(("accuracy", history.accuracy, history.val_accuracy))
@@ -341,7 +353,13 @@ def plot_history(history: History, path: str | Path | None = None) -> Figure:
         epochs = np.arange(1, len(train) + 1)
         ax.plot(epochs, train, marker=".", label=f"train {name}")
         if validation:
-            ax.plot(epochs[: len(validation)], validation, marker=".", label=f"validation {name}")
+            ax.plot(
+                epochs[: len(validation)],
+                validation,
+                marker=".",
+                label=f"validation {name}",
+            )
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
         ax.legend()

@@ -51,7 +51,9 @@ def make_spiral(
     n_classes = check_int(n_classes, "n_classes", minimum=2)
     noise = check_positive(noise, "noise", allow_zero=True)
     rng = np.random.default_rng(seed)
-    sizes = [n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)]
+    sizes = [
+        n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)
+    ]
     X = np.empty((n_samples, 2))
     y = np.empty(n_samples, dtype=np.int64)
     start = 0
