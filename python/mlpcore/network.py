@@ -196,18 +196,50 @@ class Network:
         return traces
 
     def forward(self, X: object) -> Array:
-        """The output of the last layer for ``X`` (n_samples, n_in): (n_samples, n_out)."""
+        """The network's output ``ŷ = aᴸ`` by forward propagation.
+
+        ``a⁰ = X``, then for each layer ``zˡ = aˡ⁻¹ Wˡ + bˡ`` and ``aˡ = fˡ(zˡ)``
+        (the lecture's ``ŷ = σ(wᵀx + b)``, one row per sample).
+
+        Parameters
+        ----------
+        X : array_like (n_samples, n_in)
+
+        Returns
+        -------
+        ndarray (n_samples, n_out)
+            In the network's dtype.
+        """
         return self._forward(self._inputs(X))[-1].a
 
     __call__ = forward
 
     def trace(self, X: object) -> list[LayerTrace]:
-        """Every layer's ``z`` and ``a`` for ``X``, first layer first — for inspection."""
+        """Every layer's ``zˡ = aˡ⁻¹ Wˡ + bˡ`` and ``aˡ = fˡ(zˡ)`` for ``X`` (``a⁰ = X``).
+
+        Parameters
+        ----------
+        X : array_like (n_samples, n_in)
+
+        Returns
+        -------
+        list of LayerTrace
+            First layer first; ``trace[l].z`` and ``trace[l].a`` are
+            (n_samples, layers[l].n_out). :meth:`explain` prints them with formulas.
+        """
         return self._forward(self._inputs(X))
 
     def predict(self, X: object) -> NDArray[Any]:
-        """Class labels for classifiers (argmax of softmax; sigmoid outputs > 0.5),
-        the network's output otherwise."""
+        """Predictions for ``X`` (n_samples, n_in).
+
+        Returns
+        -------
+        ndarray
+            cross_entropy: labels ``argmaxₖ ŷₖ``, (n_samples,) int64;
+            binary_cross_entropy: ``[ŷ > ½]`` as 0/1 int64, (n_samples,) for one
+            output, else (n_samples, n_out); other losses: ``ŷ`` itself
+            (n_samples, n_out), as :meth:`forward`.
+        """
         output = self.forward(X)
         if self.loss == "cross_entropy":
             return output.argmax(axis=1)
@@ -246,6 +278,16 @@ class Network:
 
     def gradients(self, X: object, y: object) -> tuple[float, list[Gradient]]:
         """The cost on (X, y) and ``∂C/∂W``, ``∂C/∂b`` of every layer, by backpropagation.
+
+        With ``δᴸ = ∂C/∂zᴸ`` and ``δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ f'(zˡ)`` (the chain rule):
+        ``∂C/∂Wˡ = aˡ⁻¹ᵀ δˡ`` and ``∂C/∂bˡ = Σₙ δˡ`` (``a⁰ = X``).
+
+        Parameters
+        ----------
+        X : array_like (n_samples, n_in)
+        y : array_like
+            (n_samples, n_out) targets, (n_samples,) for one output, or integer
+            labels (n_samples,) for cross_entropy.
 
         Returns
         -------
@@ -296,9 +338,24 @@ class Network:
     # -- evaluation -------------------------------------------------------------
 
     def evaluate(self, X: object, y: object) -> dict[str, float]:
-        """``{"loss": ...}`` on (X, y), plus ``"accuracy"`` for classifiers.
+        """The cost on (X, y), and the accuracy for classifiers.
 
-        Large inputs are processed in chunks; the loss equals the loss of the whole set.
+        ``loss`` is ``C(ŷ, y)`` of the network's loss over the whole set (e.g.
+        ``½ Σ (ŷ − y)²`` for quadratic, ``−(1/n) Σ Σₖ yₖ ln ŷₖ`` for
+        cross_entropy); ``accuracy`` is the fraction of correct predictions as
+        :meth:`predict` makes them (per output for binary_cross_entropy). Large
+        inputs are processed in chunks; the loss equals the loss of the whole set.
+
+        Parameters
+        ----------
+        X : array_like (n_samples, n_in)
+        y : array_like
+            Targets as for :meth:`gradients`.
+
+        Returns
+        -------
+        dict
+            ``{"loss": float}``, plus ``"accuracy": float`` for classifiers.
         """
         x = self._inputs(X)
         check_finite(x, "X")

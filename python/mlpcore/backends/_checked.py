@@ -223,7 +223,13 @@ class Backend:
     # -- activations ------------------------------------------------------------
 
     def activation_forward(self, name: str, z: object) -> Array:
-        """``f(z)`` for a 1-D or 2-D ``z`` (softmax normalises each row)."""
+        """``f(z)`` for a 1-D or 2-D ``z``, elementwise (softmax normalises each row).
+
+        linear ``z``; sigmoid ``1 / (1 + e⁻ᶻ)``; tanh ``(eᶻ − e⁻ᶻ) / (eᶻ + e⁻ᶻ)``;
+        relu ``max(0, z)``; leaky_relu ``z`` or ``0.01 z``; softmax
+        ``e^{z_k} / Σⱼ e^{z_j}`` per row (``mlpcore.ACTIVATIONS[name].formula``).
+        Returns an array of ``z``'s shape.
+        """
         check_choice(name, "name", activation_names())
         z_ = as_array(z, "z", (1, 2))
         dtype = common_dtype([("z", z_)])
@@ -235,7 +241,11 @@ class Backend:
     def activation_backward(
         self, name: str, z: object, a: object, grad_a: object
     ) -> Array:
-        """``grad_a ⊙ f'(z)`` for 1-D or 2-D arrays of one shape (softmax: the JVP)."""
+        """``grad_a ⊙ f'(z)`` for 1-D or 2-D arrays of one shape (softmax: the JVP).
+
+        ``f'`` is 1 (linear), ``a (1 − a)`` (sigmoid), ``1 − a²`` (tanh),
+        ``[z > 0]`` (relu); ``a = f(z)`` is passed in so it is not recomputed.
+        """
         check_choice(name, "name", activation_names())
         z_ = as_array(z, "z", (1, 2))
         a_, g_ = as_array(a, "a", (1, 2)), as_array(grad_a, "grad_a", (1, 2))
@@ -273,6 +283,10 @@ class Backend:
     def loss(self, name: str, y_pred: object, y_true: object) -> float:
         """The cost ``C(y_pred, y_true)`` as a Python float.
 
+        quadratic ``½ Σ (ŷ − y)²``; mse ``(1/N) Σ (ŷ − y)²`` over all N entries;
+        binary_cross_entropy ``−(1/n) Σ (y ln ŷ + (1 − y) ln(1 − ŷ))``;
+        cross_entropy ``−(1/n) Σ Σₖ yₖ ln ŷₖ`` (n samples).
+
         ``y_pred`` is (n_samples, n_outputs), or 1-D for one output. For
         ``cross_entropy``, ``y_true`` is one-hot (n_samples, n_classes) or integer
         labels (n_samples,); otherwise it has ``y_pred``'s shape.
@@ -281,7 +295,9 @@ class Backend:
         return self.kernels.loss(name, p, y)
 
     def loss_grad(self, name: str, y_pred: object, y_true: object) -> Array:
-        """``∂C/∂y_pred``, shaped like ``y_pred``."""
+        """``∂C/∂y_pred``, shaped like ``y_pred``: quadratic ``ŷ − y``, mse
+        ``2 (ŷ − y) / N``, binary_cross_entropy ``(ŷ − y) / (ŷ (1 − ŷ)) / n``,
+        cross_entropy ``−y / ŷ / n``."""
         p, y, shape = self._loss_operands(name, y_pred, y_true)
         return self.kernels.loss_grad(name, p, y).reshape(shape)
 

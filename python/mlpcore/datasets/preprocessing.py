@@ -18,8 +18,23 @@ def train_test_split(
 ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]]:
     """A seeded random split into ``(X_train, X_test, y_train, y_test)``.
 
-    ``test_size`` is the fraction of samples held out, in (0, 1); at least one
-    sample lands on each side.
+    ``n_test = round(test_size · n)`` rows (at least one on each side) chosen by
+    ``numpy.random.default_rng(seed).permutation(n)``.
+
+    Parameters
+    ----------
+    X : array_like (n_samples, n_features)
+    y : array_like (n_samples,) or (n_samples, n_outputs)
+    test_size : float
+        The fraction of samples held out, in (0, 1).
+    seed : int
+
+    Returns
+    -------
+    X_train : ndarray (n_samples − n_test, n_features)
+    X_test : ndarray (n_test, n_features)
+    y_train, y_test : ndarray
+        The matching rows of ``y``.
     """
     X_ = as_array(X, "X", 2)
     y_ = as_array(y, "y", (1, 2))
@@ -38,12 +53,21 @@ def train_test_split(
 
 
 class Standardizer:
-    """Scale features to zero mean and unit variance, with statistics from ``fit``.
+    """Scale features to zero mean and unit variance, with statistics from ``fit``:
+    ``x' = (x − μ) / σ`` per feature.
 
-    Constant features (zero variance) are centred and left unscaled.
+    Constant features (zero variance) are centred and left unscaled (σ taken as 1).
+
+    Attributes
+    ----------
+    mean_ : ndarray (n_features,)
+        μ, the per-feature mean of the data given to :meth:`fit`.
+    scale_ : ndarray (n_features,)
+        σ, the per-feature standard deviation (1 where it is 0).
     """
 
     def fit(self, X: object) -> Standardizer:
+        """Learn ``μ`` and ``σ`` of ``X`` (n_samples, n_features); returns ``self``."""
         data = as_array(X, "X", 2).astype(np.float64)
         self.mean_ = data.mean(axis=0)
         scale = data.std(axis=0)
@@ -51,8 +75,10 @@ class Standardizer:
         return self
 
     def transform(self, X: object) -> NDArray[np.float64]:
+        """``(X − μ) / σ`` for ``X`` (n_samples, n_features), as float64."""
         data = as_array(X, "X", 2).astype(np.float64)
         return (data - self.mean_) / self.scale_
 
     def fit_transform(self, X: object) -> NDArray[np.float64]:
+        """:meth:`fit` on ``X``, then :meth:`transform` it."""
         return self.fit(X).transform(X)
