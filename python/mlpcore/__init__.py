@@ -25,6 +25,7 @@ from .errors import (
     ModelFormatError,
     ValidationError,
 )
+from .explain import Explanation
 from .gradcheck import gradient_check
 from .io import load
 from .layers import Dense
@@ -45,6 +46,7 @@ __all__ = [
     "DTypeError",
     "Dense",
     "DivergenceError",
+    "Explanation",
     "Gradient",
     "History",
     "LayerTrace",
