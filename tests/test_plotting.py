@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import matplotlib.image
@@ -151,10 +152,7 @@ def test_train_plot_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_lecture_plot_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    one = tmp_path / "activations.png"
-    assert main(["lecture", "--slide", "2", "--plot", str(one)]) == 0
-    assert f"picture: {one}" in capsys.readouterr().out
-    assert_image(one)
+    # every slide with a picture writes FILE-slideN.png; the others write nothing
     assert main(["lecture", "--plot", str(tmp_path / "all.png")]) == 0
     out = capsys.readouterr().out
     for number in (2, 5, 9):
@@ -162,8 +160,41 @@ def test_lecture_plot_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         assert f"picture: {path}" in out
         assert_image(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "activations.png",
         "all-slide2.png",
         "all-slide5.png",
         "all-slide9.png",
     ]
+    one = tmp_path / "rates.png"
+    assert main(["lecture", "--slide", "5", "--plot", str(one)]) == 0
+    assert f"picture: {one}" in capsys.readouterr().out
+    assert_image(one)
+
+
+def test_bad_paths_fail_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(
+        mc.ValidationError, match=r"path: expected a picture file \(.*\.png"
+    ):
+        plotting.plot_activations(tmp_path / "act.xyz")
+    with pytest.raises(
+        mc.ValidationError, match="path: expected a file in an existing"
+    ):
+        plotting.plot_learning_rates(tmp_path / "missing" / "rates.png")
+    assert main(["train", "--quiet", "--plot", str(tmp_path / "c.xyz")]) == 2
+    captured = capsys.readouterr()
+    assert "mlpcore: error: path: expected a picture file" in captured.err
+    assert "test accuracy" not in captured.out  # refused before training
+    assert main(["lecture", "--slide", "2", "--plot", str(tmp_path / "a.xyz")]) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_matplotlib_is_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a None entry in sys.modules makes the import fail, as on a machine without it
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(ImportError, match=r"pip install 'mlpcore\[plot\]'"):
+        plotting.plot_activations()
+    assert main(["lecture", "--slide", "2", "--plot", str(tmp_path / "a.png")]) == 2
+    assert "mlpcore[plot]" in capsys.readouterr().err

@@ -130,6 +130,10 @@ def lecture(args: argparse.Namespace) -> int:
 
     from .lecture import slides
 
+    if args.plot is not None:
+        from .plotting import check_picture_path
+
+        check_picture_path(args.plot)
     chosen = slides(None if args.slide is None else [args.slide], backend=args.backend)
     for slide in chosen:
         print(slide)
@@ -160,6 +164,10 @@ def _optimizer(name: str, lr: float | None) -> Optimizer:
 
 
 def train(args: argparse.Namespace) -> int:
+    if args.plot:
+        from .plotting import check_picture_path
+
+        check_picture_path(args.plot)  # fail before training, not after
     if args.threads is not None:
         runtime.set_num_threads(args.threads)
     X, y = load_digits()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .training import History
 
 __all__ = [
+    "check_picture_path",
     "plot_activations",
     "plot_decision_boundary",
     "plot_decision_boundary_training",
@@ -52,9 +53,42 @@ def _new_figure(width: float, height: float) -> Figure:
     return figure
 
 
-def _finish(figure: Figure, path: str | Path | None) -> Figure:
+def check_picture_path(path: str | Path | None) -> Path | None:
+    """``path`` as a Path, checked before any work: a picture format matplotlib
+    writes (by suffix; none means PNG) in an existing directory.
+
+    Raises
+    ------
+    ImportError
+        matplotlib is not installed (with the command that installs it).
+    ValidationError
+        Unknown suffix, or a directory that does not exist.
+    """
+    if path is None:
+        return None
+    if not isinstance(path, (str, Path)):
+        raise DTypeError(f"path: expected a file name, got {describe(path)}")
+    target = Path(path)
+    _new_figure(1, 1)  # imports matplotlib, or explains how to install it
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    formats = FigureCanvasAgg.get_supported_filetypes()
+    suffix = target.suffix.lower().lstrip(".")
+    if suffix and suffix not in formats:
+        raise ValidationError(
+            f"path: expected a picture file ({', '.join('.' + f for f in sorted(formats))}),"
+            f" got {str(path)!r}"
+        )
+    if not target.parent.is_dir():
+        raise ValidationError(
+            f"path: expected a file in an existing directory, got {str(path)!r}"
+        )
+    return target
+
+
+def _finish(figure: Figure, path: Path | None) -> Figure:
     if path is not None:
-        figure.savefig(Path(path), dpi=100)
+        figure.savefig(path, dpi=100)
     return figure
 
 
@@ -87,6 +121,7 @@ def plot_activations(
     -------
     matplotlib.figure.Figure
     """
+    target = check_picture_path(path)
     kernels = get_backend(backend)
     z = np.linspace(float(z_range[0]), float(z_range[1]), 401)
     figure = _new_figure(3.2 * len(names), 3.2)
@@ -101,7 +136,7 @@ def plot_activations(
         ax.set_title(name)
         ax.set_xlabel("z")
         ax.legend(loc="upper left")
-    return _finish(figure, path)
+    return _finish(figure, target)
 
 
 def plot_learning_rates(
@@ -129,6 +164,7 @@ def plot_learning_rates(
         gradient_descent_costs,
     )
 
+    target = check_picture_path(path)
     rates = LEARNING_RATES if learning_rates is None else tuple(learning_rates)
     steps = GD_ITERATIONS if iterations is None else iterations
     figure = _new_figure(6.4, 4.0)
@@ -141,7 +177,7 @@ def plot_learning_rates(
     ax.set_ylabel("C(w(i)) = ½ Σ (ŷ − y)²")
     ax.set_title("Gradient descent on ŷ = w₁x₁ + w₂x₂ + b: the learning rate γ")
     ax.legend()
-    return _finish(figure, path)
+    return _finish(figure, target)
 
 
 def _grid(
@@ -162,7 +198,7 @@ def plot_decision_boundary(
     *,
     ax: Axes | None = None,
     title: str | None = None,
-    resolution: int = 150,
+    resolution: int = 100,
 ) -> Figure:
     """Where a 2-input classifier ``net`` puts each class, with the data on top.
 
@@ -189,6 +225,7 @@ def plot_decision_boundary(
     -------
     matplotlib.figure.Figure
     """
+    target = check_picture_path(path)
     points = as_array(X, "X", 2).astype(np.float64)
     labels = as_array(y, "y", 1)
     if net.n_in != 2 or points.shape[1] != 2:
@@ -220,7 +257,7 @@ def plot_decision_boundary(
     ax.set_yticks([])
     if title:
         ax.set_title(title)
-    return _finish(figure, path)
+    return _finish(figure, target)
 
 
 def _dataset(name: str) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
@@ -267,6 +304,7 @@ def plot_decision_boundary_training(
     from .lecture import boundary_network
     from .optim import Adam
 
+    target = check_picture_path(path)
     name = check_choice(dataset, "dataset", DATASETS)
     X, y = _dataset(name)
     default = (0, 10, 50, 200) if name == "spiral" else (0, 5, 20, 60)
@@ -293,21 +331,21 @@ def plot_decision_boundary_training(
         accuracy = net.evaluate(X, y)["accuracy"]
         title = f"epoch {epoch}: accuracy {accuracy:.2f}"
         plot_decision_boundary(net, X, y, ax=ax, title=title)
-        if path is not None and Path(path).suffix.lower() == ".gif":
+        if target is not None and target.suffix.lower() == ".gif":
             frame = _new_figure(4.0, 4.0)
             plot_decision_boundary(net, X, y, ax=frame.subplots(), title=title)
             frames.append(_render(frame))
     figure.suptitle(f"A 2-16-16 tanh network learning {name}")
     if frames:
         frames[0].save(
-            Path(path),  # type: ignore[arg-type]
+            target,
             save_all=True,
             append_images=frames[1:],
             duration=800,
             loop=0,
         )
         return figure
-    return _finish(figure, path)
+    return _finish(figure, target)
 
 
 def _render(figure: Figure) -> Any:
@@ -336,6 +374,7 @@ def plot_history(history: History, path: str | Path | None = None) -> Figure:
 
     from .training import History
 
+    target = check_picture_path(path)
     if not isinstance(history, History):
         raise DTypeError(
             f"history: expected an mlpcore History, got {describe(history)}"
@@ -363,4 +402,4 @@ def plot_history(history: History, path: str | Path | None = None) -> Figure:
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
         ax.legend()
-    return _finish(figure, path)
+    return _finish(figure, target)
