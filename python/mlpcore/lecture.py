@@ -399,7 +399,7 @@ def _boundary(backend: str) -> Slide:
     lines = (
         "beyond the slides: a 2-16-16-1 tanh network learns a curved boundary",
         "on make_moons(200, noise=0.15), where one perceptron (a line) cannot.",
-        f"accuracy after epoch 1: {r['first']:.3f};  after {BOUNDARY_EPOCHS} epochs: "
+        f"training accuracy in epoch 1: {r['first']:.3f};  after {BOUNDARY_EPOCHS} epochs: "
         f"{accuracy:.3f}",
         "the picture (--plot FILE) shows the boundary at several epochs (.gif animates)",
     )
