@@ -4,8 +4,9 @@ Every kernel has a NumPy twin; results agree within 1e-12 (float64), normwise.
 Run: python examples/backend_parity.py
 """
 
-import mlpcore as mc
 import numpy as np
+
+import mlpcore as mc
 
 rng = np.random.default_rng(0)
 X, y = rng.normal(size=(100, 20)), rng.integers(0, 5, size=100)

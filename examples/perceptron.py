@@ -4,8 +4,9 @@ The slide prints 15; the arithmetic is 1·3 + 2·4 + 1 = 12, and so is mlpcore's
 Run: python examples/perceptron.py
 """
 
-import mlpcore as mc
 import numpy as np
+
+import mlpcore as mc
 
 x = [[1, 2]]
 nets = {}

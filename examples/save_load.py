@@ -7,8 +7,9 @@ Run: python examples/save_load.py
 import tempfile
 from pathlib import Path
 
-import mlpcore as mc
 import numpy as np
+
+import mlpcore as mc
 from mlpcore.datasets import make_moons
 
 X, y = make_moons(200, noise=0.1, seed=0)

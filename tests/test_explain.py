@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import mlpcore as mc
 import numpy as np
 import pytest
 from helpers import assert_parity
 from printed_numbers import printed_numbers, unmatched
+
+import mlpcore as mc
 
 W1 = np.array([[4, 3, 1, 1], [1, 4, 4, 3], [3, 4, 3, 2]], dtype=np.float64)
 W2 = np.array([[4], [2], [1], [3]], dtype=np.float64)

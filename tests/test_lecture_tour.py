@@ -8,9 +8,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from printed_numbers import unmatched
+
 from mlpcore.cli import main
 from mlpcore.lecture import Slide, slide_count, slides
-from printed_numbers import unmatched
 
 # the backprop slide's linear model: data on y = 2x₁ − x₂ + ½, start w = (3, 4), b = 1
 A = np.array([[1, 2, 1], [2, 1, 1], [0, 1, 1], [1, 0, 1], [2, 2, 1]], dtype=np.float64)

@@ -6,14 +6,15 @@ import sys
 from pathlib import Path
 
 import matplotlib.image
-import mlpcore as mc
 import numpy as np
 import pytest
+from PIL import Image
+
+import mlpcore as mc
 from mlpcore import plotting
 from mlpcore.cli import main
 from mlpcore.datasets import make_moons
 from mlpcore.lecture import gradient_descent_costs
-from PIL import Image
 
 
 def assert_image(path: Path, min_bytes: int = 5_000) -> np.ndarray:

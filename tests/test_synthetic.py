@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import mlpcore as mc
 import numpy as np
 import pytest
+
+import mlpcore as mc
 from mlpcore.datasets import make_moons, make_spiral, make_xor
 
 MAKERS: list[Callable[..., Any]] = [make_spiral, make_moons, make_xor]
