@@ -88,3 +88,11 @@ def test_bad_arguments() -> None:
         make_moons(1)
     with pytest.raises(mc.DTypeError, match="n_samples: expected an integer"):
         make_xor(3.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("make", MAKERS)
+def test_bad_seed(make: Callable[..., Any]) -> None:
+    with pytest.raises(mc.ValidationError, match="seed: expected an integer >= 0"):
+        make(10, seed=-1)
+    with pytest.raises(mc.DTypeError, match="seed: expected an integer"):
+        make(10, seed="0")

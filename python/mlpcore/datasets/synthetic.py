@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._validation import check_int, check_positive
+from .._validation import check_int, check_positive, check_seed
 
 __all__ = ["make_moons", "make_spiral", "make_xor"]
 
@@ -37,7 +37,7 @@ def make_spiral(
         Number of arms (classes), >= 2.
     noise : float
         Standard deviation of the angle noise, in radians (>= 0).
-    seed : int
+    seed : int or None
         Seeds ``numpy.random.default_rng``; the points are returned shuffled.
 
     Returns
@@ -50,7 +50,7 @@ def make_spiral(
     n_samples = check_int(n_samples, "n_samples")
     n_classes = check_int(n_classes, "n_classes", minimum=2)
     noise = check_positive(noise, "noise", allow_zero=True)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     sizes = [
         n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)
     ]
@@ -80,7 +80,7 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, seed: int = 0) -> Da
         Total number of points (>= 2); class 0 gets ``ceil(n_samples / 2)``.
     noise : float
         Standard deviation of the added noise (>= 0).
-    seed : int
+    seed : int or None
         Seeds ``numpy.random.default_rng``; the points are returned shuffled.
 
     Returns
@@ -91,7 +91,7 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, seed: int = 0) -> Da
     """
     n_samples = check_int(n_samples, "n_samples", minimum=2)
     noise = check_positive(noise, "noise", allow_zero=True)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     n_upper = n_samples - n_samples // 2
     n_lower = n_samples // 2
     upper = np.linspace(0.0, np.pi, n_upper)
@@ -123,7 +123,7 @@ def make_xor(n_samples: int = 200, *, noise: float = 0.1, seed: int = 0) -> Data
         Number of points; the corners take turns, so each gets about a quarter.
     noise : float
         Standard deviation of the noise around each corner (>= 0).
-    seed : int
+    seed : int or None
         Seeds ``numpy.random.default_rng`` (the noise).
 
     Returns
@@ -134,7 +134,7 @@ def make_xor(n_samples: int = 200, *, noise: float = 0.1, seed: int = 0) -> Data
     """
     n_samples = check_int(n_samples, "n_samples")
     noise = check_positive(noise, "noise", allow_zero=True)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     i = np.arange(n_samples)
     corners = np.column_stack([(i // 2) % 2, i % 2]).astype(np.float64)
     y = (corners[:, 0] != corners[:, 1]).astype(np.int64)
