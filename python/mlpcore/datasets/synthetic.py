@@ -19,7 +19,11 @@ Dataset = tuple[NDArray[np.float64], NDArray[np.int64]]
 
 
 def make_spiral(
-    n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2, seed: int = 0
+    n_samples: int = 300,
+    *,
+    n_classes: int = 3,
+    noise: float = 0.2,
+    seed: int | None = 0,
 ) -> Dataset:
     """Interleaved spiral arms, one per class (the CS231n spiral).
 
@@ -67,7 +71,9 @@ def make_spiral(
     return X[order], y[order]
 
 
-def make_moons(n_samples: int = 200, *, noise: float = 0.1, seed: int = 0) -> Dataset:
+def make_moons(
+    n_samples: int = 200, *, noise: float = 0.1, seed: int | None = 0
+) -> Dataset:
     """Two interleaving half circles (scikit-learn's ``make_moons`` shapes).
 
     With ``θ`` evenly spaced in ``[0, π]``, class 0 lies on ``(cos θ, sin θ)`` and
@@ -108,7 +114,9 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, seed: int = 0) -> Da
     return X[order], y[order]
 
 
-def make_xor(n_samples: int = 200, *, noise: float = 0.1, seed: int = 0) -> Dataset:
+def make_xor(
+    n_samples: int = 200, *, noise: float = 0.1, seed: int | None = 0
+) -> Dataset:
     """The XOR problem: the four corners of the unit square, labelled ``x₁ XOR x₂``.
 
     Sample ``i`` sits at corner ``c = ((i // 2) % 2, i % 2)`` plus Gaussian noise of
