@@ -110,7 +110,8 @@ def equation(left: str, array: object, *, row: bool = True) -> str:
     return f"{left} = " + text.replace("\n", "\n" + pad)
 
 
-@dataclass(frozen=True)
+# eq=False: the fields are arrays, which do not compare to a single bool
+@dataclass(frozen=True, eq=False)
 class LayerExplanation:
     """Layer ``l`` (1-based, as in the lecture) of one explained pass.
 
@@ -136,7 +137,7 @@ class LayerExplanation:
     b_new: Array | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Explanation:
     """One pass through a network, every intermediate value kept.
 

@@ -72,7 +72,7 @@ COST_Y = (1.0, 0.0, 1.0)
 Array = NDArray[np.float64]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Slide:
     """One slide: its text, every number it prints, and optionally a picture.
 
