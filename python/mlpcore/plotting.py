@@ -18,6 +18,13 @@ from numpy.typing import NDArray
 from ._validation import as_array, check_choice, describe
 from .backends import get_backend
 from .errors import DTypeError, ValidationError
+from .lecture_models import (
+    GD_ITERATIONS,
+    LEARNING_RATES,
+    boundary_network,
+    descent_verdict,
+    gradient_descent_costs,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -157,13 +164,6 @@ def plot_learning_rates(
     -------
     matplotlib.figure.Figure
     """
-    from .lecture import (
-        GD_ITERATIONS,
-        LEARNING_RATES,
-        descent_verdict,
-        gradient_descent_costs,
-    )
-
     target = check_picture_path(path)
     rates = LEARNING_RATES if learning_rates is None else tuple(learning_rates)
     steps = GD_ITERATIONS if iterations is None else iterations
@@ -301,7 +301,6 @@ def plot_decision_boundary_training(
     matplotlib.figure.Figure
         The panels (also for a GIF path).
     """
-    from .lecture import boundary_network
     from .optim import Adam
 
     target = check_picture_path(path)
