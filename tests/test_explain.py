@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -248,3 +249,14 @@ def test_bad_input() -> None:
         net.explain([[1.0, np.nan, 2.0]])
     with pytest.raises(mc.ValidationError, match="y: expected 1 rows like X"):
         net.explain(X, [[1.0], [2.0]])
+
+
+def test_readme_excerpt_is_what_explain_prints() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    block = readme.split(">>> print(net.explain([[1, 2, 3]], [[150]], lr=1e-3))")[1]
+    excerpt = block.split("```")[0].splitlines()[1:]
+    text = str(lecture_net("native").explain(X, [[150]], lr=1e-3)).splitlines()
+    shown = [line for line in excerpt if line.strip() not in ("", "...")]
+    assert len(shown) >= 10
+    for line in shown:
+        assert line in text, line
