@@ -1,4 +1,6 @@
 // Bindings for runtime settings and reports.
+#include <string>
+
 #include "arrays.hpp"
 #include "mlpcore/runtime.hpp"
 
@@ -18,7 +20,25 @@ void register_runtime(py::module_& m) {
             return d;
         },
         "Instruction-set features usable on this CPU, as {name: bool}.");
-    m.def("kernel_isa", &mlpcore::kernel_isa, "Name of the GEMM kernel family in use.");
+    m.def("kernel_isa", &mlpcore::kernel_isa,
+          "Name of the micro-kernel set in use: generic, avx2 or avx512.");
+    m.def("available_isas", &mlpcore::available_isas,
+          "Kernel sets compiled in and usable on this CPU, comma-separated.");
+    m.def(
+        "fma_peak_gflops",
+        [](const std::string& dtype, int threads) {
+            if (dtype != "float32" && dtype != "float64") {
+                throw py::value_error("dtype: expected 'float32' or 'float64', got '" +
+                                      dtype + "'");
+            }
+            py::gil_scoped_release nogil;
+            return mlpcore::fma_peak_gflops(dtype == "float64", threads);
+        },
+        py::arg("dtype"), py::arg("threads"),
+        "Measured multiply-add peak of the selected kernels on `threads` threads "
+        "(GFLOP/s).");
+    // An invalid MLPCORE_ISA fails the import with a ValueError that says why.
+    mlpcore::check_kernel_isa();
     m.attr("__version__") = mlpcore::version();
 }
 

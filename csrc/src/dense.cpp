@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "gemm_driver.hpp"
 #include "mlpcore/errors.hpp"
 #include "mlpcore/gemm.hpp"
 
@@ -30,6 +31,34 @@ void expect_size(const char* what, const VectorView<U>& v, index_t n) {
     }
 }
 
+// Fused forward epilogue: z += b and a = f(z) on each block of z as soon as the GEMM
+// has stored its final values (the block is still in L1/L2).
+template <class T>
+struct BiasEpilogue {
+    MatrixView<T> z, a;
+    VectorView<const T> b;
+    Activation act;
+    bool activate;
+
+    static void apply(void* p, index_t r0, index_t c0, index_t nr, index_t nc) {
+        const auto& e = *static_cast<const BiasEpilogue*>(p);
+        const T* bias = e.b.data + c0 * e.b.stride;
+        for (index_t i = r0; i < r0 + nr; ++i) {
+            T* zr = e.z.row_ptr(i) + c0 * e.z.col_stride;
+            if (e.z.col_stride == 1 && e.b.stride == 1) {
+                for (index_t j = 0; j < nc; ++j) zr[j] = zr[j] + bias[j];
+            } else {
+                for (index_t j = 0; j < nc; ++j)
+                    zr[j * e.z.col_stride] += bias[j * e.b.stride];
+            }
+        }
+        if (e.activate) {
+            activation_forward<T>(e.act, e.z.block(r0, c0, nr, nc),
+                                  e.a.block(r0, c0, nr, nc));
+        }
+    }
+};
+
 }  // namespace
 
 template <class T>
@@ -41,17 +70,16 @@ void dense_forward(MatrixView<const T> x, MatrixView<const T> w, VectorView<cons
     expect_shape("dense_forward: z", z, n, o);
     expect_shape("dense_forward: a", a, n, o);
 
-    gemm<T>(T(1), x, w, T(0), z);
-    // Bias and activation one row at a time, while the row is still in cache.
-    for (index_t i = 0; i < n; ++i) {
-        const MatrixView<T> zi = z.block(i, 0, 1, o);
-        T* zr = zi.data;
-        if (zi.col_stride == 1 && b.stride == 1) {
-            for (index_t j = 0; j < o; ++j) zr[j] = zr[j] + b.data[j];
-        } else {
-            for (index_t j = 0; j < o; ++j) zr[j * zi.col_stride] += b[j];
-        }
-        activation_forward<T>(act, zi, a.block(i, 0, 1, o));
+    if (act == Activation::softmax) {
+        // Row-wise: the activation needs whole rows, so only the bias is fused.
+        BiasEpilogue<T> ctx{z, a, b, act, false};
+        const detail::Epilogue ep{&BiasEpilogue<T>::apply, &ctx};
+        detail::gemm_ex<T>(T(1), x, w, T(0), z, &ep);
+        activation_forward<T>(act, z, a);
+    } else {
+        BiasEpilogue<T> ctx{z, a, b, act, true};
+        const detail::Epilogue ep{&BiasEpilogue<T>::apply, &ctx};
+        detail::gemm_ex<T>(T(1), x, w, T(0), z, &ep);
     }
 }
 
@@ -69,23 +97,32 @@ void dense_backward(MatrixView<const T> x, MatrixView<const T> w, MatrixView<con
     const bool need_grad_x = grad_x.data != nullptr;
     if (need_grad_x) expect_shape("dense_backward: grad_x", grad_x, n, in);
 
-    std::vector<T> gz_buf(static_cast<std::size_t>(n * o));
-    const MatrixView<T> gz = MatrixView<T>::row_major(gz_buf.data(), n, o);
-    activation_backward<T>(act, z, a, grad_a, gz);
-
-    gemm<T>(T(1), x.transposed(), gz, T(0), grad_w);
-
-    // Column sums, sequential over rows, in T.
+    // grad_z and the bias gradient in one pass over the rows: each row of grad_z is
+    // produced and immediately added into grad_b (sequential over rows, in T). A
+    // linear layer uses grad_a itself.
     for (index_t j = 0; j < o; ++j) grad_b[j] = T(0);
+    std::vector<T> gz_buf;
+    MatrixView<const T> gz = grad_a;
+    if (act != Activation::linear) {
+        gz_buf.resize(static_cast<std::size_t>(n * o));
+        gz = MatrixView<const T>::row_major(gz_buf.data(), n, o);
+    }
     for (index_t i = 0; i < n; ++i) {
+        if (act != Activation::linear) {
+            activation_backward<T>(act, z.block(i, 0, 1, o), a.block(i, 0, 1, o),
+                                   grad_a.block(i, 0, 1, o),
+                                   MatrixView<T>::row_major(gz_buf.data() + i * o, 1, o));
+        }
         const T* g = gz.row_ptr(i);
-        if (grad_b.stride == 1) {
+        const index_t gs = gz.col_stride;
+        if (grad_b.stride == 1 && gs == 1) {
             for (index_t j = 0; j < o; ++j) grad_b.data[j] = grad_b.data[j] + g[j];
         } else {
-            for (index_t j = 0; j < o; ++j) grad_b[j] += g[j];
+            for (index_t j = 0; j < o; ++j) grad_b[j] += g[j * gs];
         }
     }
 
+    gemm<T>(T(1), x.transposed(), gz, T(0), grad_w);
     if (need_grad_x) gemm<T>(T(1), gz, w.transposed(), T(0), grad_x);
 }
 

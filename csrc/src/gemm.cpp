@@ -1,227 +1,295 @@
-// Portable cache-blocked GEMM driver (see gemm.hpp for the contract).
+// Portable Goto/BLIS GEMM driver (see gemm.hpp for the contract, gemm_driver.hpp for
+// the epilogue hook).
 //
-// Loop nest, row-major terms: jc over n by NC | ic over m by MC | pc over k by KC,
-// packing the A block into MR-row micro-panels and the B block into NR-column
-// micro-panels (zero-padded to whole panels), then jr/ir over micro-tiles. Each MR x NR
-// micro-tile is accumulated in a contiguous MC x NC tile buffer in precision T: the
-// partial sum is stored after a KC block and reloaded for the next one, which is exact,
-// so every C(i, j) is the plain sequential sum over p whatever the blocking. The
-// alpha/beta epilogue runs once per tile, after the last KC block.
+// Column-major formulation: the micro-kernel's vector dimension runs along C's rows.
+// A row-major C is served as C^T = B^T A^T (operands swapped, no copies), so for
+// z = x W the vector dimension is the layer's output features and the broadcast one
+// the batch. Loops: jc over N by NC | pc over K (near-equal KC chunks) | ic over M by
+// MC | jr by NR | ir by MR -> micro-kernel (kernels/kernel_table.hpp).
 //
-// Seam for later work: micro_kernel() is the only compute leaf; ISA-specific kernels,
-// a persistent thread pool and fused epilogues replace pieces without changing callers.
+// Packing: B blocks are always packed into NR-wide micro-panels (they are reused by
+// every MR panel of A). A is read in place when it is contiguous along M ("direct":
+// the common z = x W case, where packing the weights would cost as much as a small
+// batch's compute); otherwise, and for the ragged last MR panel, it is packed. Packing
+// absorbs transposes and any strides. Buffers are thread-local, 64-byte aligned and
+// grow-only.
+//
+// Exactness: partial sums after a K chunk are stored in C itself (beta == 0: C is
+// write-only for the caller, so this never reads the caller's values) or in a
+// thread-local tile (beta != 0), in precision T, and reloaded into the accumulators for
+// the next chunk. Every C(i, j) is therefore one sequential multiply-add chain over
+// p = 0..K-1, followed by alpha (and beta C) - independent of the blocking, the thread
+// count and the path (direct or packed); AVX2 and AVX-512 both fuse the multiply-add,
+// so they agree bit for bit.
+//
+// Threads: the problem is split into disjoint column-major row ranges (M, on MR
+// multiples) or, when M is short, column ranges (N, on NR multiples); never K.
 #include "mlpcore/gemm.hpp"
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
-#include <exception>
+#include <cstdlib>
+#include <new>
 #include <string>
-#include <system_error>
-#include <thread>
-#include <vector>
 
+#include "dispatch.hpp"
+#include "gemm_driver.hpp"
 #include "mlpcore/errors.hpp"
 #include "mlpcore/runtime.hpp"
+#include "thread_pool.hpp"
 
 namespace mlpcore {
+namespace detail {
 namespace {
 
-// Register tile MR x NR and cache blocks (MC a multiple of MR, NC of NR). Baseline SSE2
-// on the Zen 4 VM: 4x16 (f32) / 4x8 (f64) measured best among 3x16, 4x8, 4x12, 5x12,
-// 6x8 and 7x8, although GCC spills 6 of its 16 accumulators (two-operand SSE needs
-// temporaries); the ISA kernels will replace this. A KC x NR B micro-panel (16 KiB)
-// stays in L1; the MC x KC A block, KC x NC B block and MC x NC tile share L2.
-template <class T>
-struct Blocking;
-template <>
-struct Blocking<float> {
-    static constexpr index_t MR = 4, NR = 16, KC = 256, MC = 128, NC = 512;
-};
-template <>
-struct Blocking<double> {
-    static constexpr index_t MR = 4, NR = 8, KC = 256, MC = 128, NC = 256;
-};
+using kernels::GemmKernel;
+using kernels::TileArgs;
 
-constexpr index_t kParallelMinWork = index_t{1} << 22;  // m * n * k
+// Work (M*N*K) each extra thread must receive before a product is split: below it
+// the wake-up and the second core's cold caches cost more than they save (measured
+// with bench/gemm.py on the 2-core VM).
+constexpr double kWorkPerThread = 400000.0;
 
 constexpr index_t round_up(index_t x, index_t r) { return (x + r - 1) / r * r; }
 
-// Grow-only scratch buffer owned by one thread.
-template <class T>
-T* scratch(std::vector<T>& buf, index_t n) {
-    if (static_cast<index_t>(buf.size()) < n) buf.resize(static_cast<std::size_t>(n));
-    return buf.data();
-}
+// Grow-only, 64-byte aligned scratch owned by one thread.
+class Scratch {
+public:
+    Scratch() = default;
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+    ~Scratch() { release(); }
+    template <class T>
+    T* get(index_t count) {
+        const std::size_t bytes = static_cast<std::size_t>(count) * sizeof(T);
+        if (bytes > cap_) {
+            release();
+            const std::size_t want = (bytes + 4095) & ~std::size_t{4095};
+            ptr_ = ::operator new(want, std::align_val_t{64});
+            cap_ = want;
+        }
+        return static_cast<T*>(ptr_);
+    }
 
-template <class T>
-struct Workspace {
-    std::vector<T> a, b, c;
+private:
+    void release() {
+        if (ptr_ != nullptr) ::operator delete(ptr_, std::align_val_t{64});
+        ptr_ = nullptr;
+        cap_ = 0;
+    }
+    void* ptr_ = nullptr;
+    std::size_t cap_ = 0;
 };
 
-template <class T>
-Workspace<T>& thread_workspace() {
-    thread_local Workspace<T> ws;
-    return ws;
+struct Buffers {
+    Scratch a, b, edge, part;
+};
+Buffers& thread_buffers() {
+    thread_local Buffers bufs;
+    return bufs;
 }
 
-// Packs rows [0, mc) x cols [0, kc) of `a` into MR-row micro-panels: panel q holds
-// a(q*MR + r, p) at dst[q*MR*kc + p*MR + r]; rows past mc are zero.
+// A column-major problem: C (m x n) += op over k, element (i, j) of X at
+// x[i * rs + j * cs]. `r_off`/`c_off` locate it in the whole problem, `swapped` says
+// whether the whole problem is the transpose of the caller's (for the epilogue).
 template <class T>
-void pack_a(MatrixView<const T> a, index_t mc, index_t kc, T* dst) {
-    constexpr index_t MR = Blocking<T>::MR;
-    for (index_t i0 = 0; i0 < mc; i0 += MR) {
-        const index_t mr = std::min(MR, mc - i0);
-        for (index_t p = 0; p < kc; ++p) {
-            const T* src = a.data + i0 * a.row_stride + p * a.col_stride;
-            for (index_t r = 0; r < mr; ++r) dst[r] = src[r * a.row_stride];
-            for (index_t r = mr; r < MR; ++r) dst[r] = T(0);
-            dst += MR;
-        }
-    }
-}
+struct Problem {
+    index_t m, n, k;
+    const T* a;
+    index_t rsa, csa;
+    const T* b;
+    index_t rsb, csb;
+    T* c;
+    index_t rsc, csc;
+    T alpha, beta;
+    index_t r_off, c_off;
+    bool swapped;
+    const Epilogue* ep;
+};
 
-// Packs rows [0, kc) x cols [0, nc) of `b` into NR-column micro-panels: panel q holds
-// b(p, q*NR + j) at dst[q*NR*kc + p*NR + j]; columns past nc are zero.
+// Rows [0, mc) x columns [0, kc) of A into MR-tall micro-panels, zero-padded.
 template <class T>
-void pack_b(MatrixView<const T> b, index_t kc, index_t nc, T* dst) {
-    constexpr index_t NR = Blocking<T>::NR;
-    for (index_t j0 = 0; j0 < nc; j0 += NR) {
-        const index_t nr = std::min(NR, nc - j0);
-        for (index_t p = 0; p < kc; ++p) {
-            const T* src = b.data + p * b.row_stride + j0 * b.col_stride;
-            if (nr == NR && b.col_stride == 1) {
-                for (index_t j = 0; j < NR; ++j) dst[j] = src[j];
-            } else {
-                for (index_t j = 0; j < nr; ++j) dst[j] = src[j * b.col_stride];
-                for (index_t j = nr; j < NR; ++j) dst[j] = T(0);
+void pack_a(const T* a, index_t rsa, index_t csa, index_t mc, index_t kc, int MR,
+            T* dst) {
+    for (index_t i0 = 0; i0 < mc; i0 += MR, dst += MR * kc) {
+        const index_t mr = std::min<index_t>(MR, mc - i0);
+        const T* src = a + i0 * rsa;
+        if (rsa == 1) {
+            for (index_t p = 0; p < kc; ++p) {
+                const T* s = src + p * csa;
+                T* d = dst + p * MR;
+                for (index_t r = 0; r < mr; ++r) d[r] = s[r];
+                for (index_t r = mr; r < MR; ++r) d[r] = T(0);
             }
-            dst += NR;
+        } else {
+            for (index_t r = 0; r < mr; ++r) {
+                const T* s = src + r * rsa;
+                for (index_t p = 0; p < kc; ++p) dst[p * MR + r] = s[p * csa];
+            }
+            for (index_t r = mr; r < MR; ++r)
+                for (index_t p = 0; p < kc; ++p) dst[p * MR + r] = T(0);
         }
     }
 }
 
-// c[r*ldc + j] (+)= sum_p ap[p*MR + r] * bp[p*NR + j] for the whole MR x NR tile, in
-// order p = 0, 1, ...; starts from zero when `accumulate` is false. Each element gets a
-// separate multiply and add per p, exactly as the scalar loop would compute it.
-#if defined(__GNUC__) || defined(__clang__)
-// 16-byte vectors via the GCC/Clang vector extension: baseline SSE2 on x86-64, NEON on
-// arm64. Spelled out because auto-vectorizing the scalar tile loop shuffles badly.
-typedef float f32x4 __attribute__((vector_size(16)));
-typedef double f64x2 __attribute__((vector_size(16)));
+// Rows [0, kc) x columns [0, nc) of B into NR-wide micro-panels, zero-padded.
 template <class T>
-struct Vec;
-template <>
-struct Vec<float> {
-    using type = f32x4;
-};
-template <>
-struct Vec<double> {
-    using type = f64x2;
-};
-
-template <class T>
-void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp,
-                  T* __restrict c, index_t ldc, bool accumulate) {
-    using V = typename Vec<T>::type;
-    constexpr index_t MR = Blocking<T>::MR;
-    constexpr index_t NR = Blocking<T>::NR;
-    constexpr index_t L = static_cast<index_t>(sizeof(V) / sizeof(T));
-    constexpr index_t NV = NR / L;
-    static_assert(NR % L == 0, "NR must be a whole number of vectors");
-    V acc[MR][NV];
-    for (index_t r = 0; r < MR; ++r) {
-        for (index_t v = 0; v < NV; ++v) {
-            if (accumulate) {
-                std::memcpy(&acc[r][v], c + r * ldc + v * L, sizeof(V));
-            } else {
-                acc[r][v] = V{};
+void pack_b(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, int NR,
+            T* dst) {
+    for (index_t j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
+        const index_t nr = std::min<index_t>(NR, nc - j0);
+        const T* src = b + j0 * csb;
+        if (csb == 1 || nr < NR) {
+            for (index_t p = 0; p < kc; ++p) {
+                const T* s = src + p * rsb;
+                T* d = dst + p * NR;
+                for (index_t j = 0; j < nr; ++j) d[j] = s[j * csb];
+                for (index_t j = nr; j < NR; ++j) d[j] = T(0);
+            }
+        } else {
+            for (index_t j = 0; j < NR; ++j) {
+                const T* s = src + j * csb;
+                for (index_t p = 0; p < kc; ++p) dst[p * NR + j] = s[p * rsb];
             }
         }
     }
-    for (index_t p = 0; p < kc; ++p) {
-        V b[NV];
-        for (index_t v = 0; v < NV; ++v)
-            std::memcpy(&b[v], bp + p * NR + v * L, sizeof(V));
-        for (index_t r = 0; r < MR; ++r) {
-            const T ar = ap[p * MR + r];
-            for (index_t v = 0; v < NV; ++v) acc[r][v] = acc[r][v] + ar * b[v];
-        }
-    }
-    for (index_t r = 0; r < MR; ++r)
-        for (index_t v = 0; v < NV; ++v)
-            std::memcpy(c + r * ldc + v * L, &acc[r][v], sizeof(V));
 }
-#else
+
 template <class T>
-void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp,
-                  T* __restrict c, index_t ldc, bool accumulate) {
-    constexpr index_t MR = Blocking<T>::MR;
-    constexpr index_t NR = Blocking<T>::NR;
-    T acc[MR][NR];
-    for (index_t r = 0; r < MR; ++r)
-        for (index_t j = 0; j < NR; ++j) acc[r][j] = accumulate ? c[r * ldc + j] : T(0);
-    for (index_t p = 0; p < kc; ++p) {
-        for (index_t r = 0; r < MR; ++r) {
-            const T ar = ap[p * MR + r];
-            for (index_t j = 0; j < NR; ++j) acc[r][j] += ar * bp[p * NR + j];
-        }
-    }
-    for (index_t r = 0; r < MR; ++r)
-        for (index_t j = 0; j < NR; ++j) c[r * ldc + j] = acc[r][j];
+const GemmKernel<T>& kernel_of(const kernels::KernelTable& t);
+template <>
+const GemmKernel<float>& kernel_of<float>(const kernels::KernelTable& t) {
+    return t.sgemm;
 }
-#endif
+template <>
+const GemmKernel<double>& kernel_of<double>(const kernels::KernelTable& t) {
+    return t.dgemm;
+}
 
-// C <- alpha A B + beta C on one thread; shapes already checked, m, n > 0.
 template <class T>
-void gemm_serial(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
-                 MatrixView<T> c) {
-    using Bk = Blocking<T>;
-    const index_t m = c.rows, n = c.cols, k = a.cols;
-    Workspace<T>& ws = thread_workspace<T>();
-    T* apack = scratch(ws.a, round_up(std::min(m, Bk::MC), Bk::MR) * Bk::KC);
-    T* bpack = scratch(ws.b, round_up(std::min(n, Bk::NC), Bk::NR) * Bk::KC);
-    T* tile = scratch(ws.c, round_up(std::min(m, Bk::MC), Bk::MR) *
-                                round_up(std::min(n, Bk::NC), Bk::NR));
+void run_epilogue(const Problem<T>& pr, index_t i0, index_t j0, index_t mi, index_t nj) {
+    if (pr.ep == nullptr) return;
+    const index_t r = pr.r_off + i0, c = pr.c_off + j0;
+    if (pr.swapped) {
+        pr.ep->fn(pr.ep->ctx, c, r, nj, mi);
+    } else {
+        pr.ep->fn(pr.ep->ctx, r, c, mi, nj);
+    }
+}
 
-    for (index_t jc = 0; jc < n; jc += Bk::NC) {
-        const index_t nc = std::min(Bk::NC, n - jc);
-        const index_t ldt = round_up(nc, Bk::NR);
-        for (index_t ic = 0; ic < m; ic += Bk::MC) {
-            const index_t mc = std::min(Bk::MC, m - ic);
-            if (k == 0) std::fill(tile, tile + round_up(mc, Bk::MR) * ldt, T(0));
-            for (index_t pc = 0; pc < k; pc += Bk::KC) {
-                const index_t kc = std::min(Bk::KC, k - pc);
-                pack_a(a.block(ic, pc, mc, kc), mc, kc, apack);
-                pack_b(b.block(pc, jc, kc, nc), kc, nc, bpack);
-                for (index_t jr = 0; jr < nc; jr += Bk::NR) {
-                    for (index_t ir = 0; ir < mc; ir += Bk::MR) {
-                        micro_kernel(kc, apack + ir * kc, bpack + jr * kc,
-                                     tile + ir * ldt + jr, ldt, pc > 0);
+// One thread's whole (sub)problem; m, n, k > 0.
+template <class T>
+void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
+    const int MR = ker.mr, NR = ker.nr;
+    const index_t MC = ker.mc, NC = ker.nc;
+    const index_t m = pr.m, n = pr.n, k = pr.k;
+    const index_t nk = (k + gemm_kc<T>() - 1) / gemm_kc<T>();
+    const index_t kc_max = (k + nk - 1) / nk;
+    // Partial sums go to a separate tile when C's old values are still needed.
+    const bool sep = pr.beta != T(0) && nk > 1;
+    const bool direct = pr.rsa == 1;
+
+    Buffers& bufs = thread_buffers();
+    const index_t mc_max = std::min(round_up(m, MR), MC);
+    const index_t nc_max = std::min(round_up(n, NR), NC);
+    T* bpack = bufs.b.get<T>(nc_max * kc_max);
+    T* apack = direct ? bufs.edge.get<T>(MR * kc_max) : bufs.a.get<T>(mc_max * kc_max);
+    T* part = sep ? bufs.part.get<T>(mc_max * nc_max) : nullptr;
+
+    TileArgs<T> t{};
+    t.alpha = pr.alpha;
+    t.beta = pr.beta;
+    for (index_t jc = 0; jc < n; jc += NC) {
+        const index_t nc = std::min(NC, n - jc);
+        // With a separate partial tile, the tile covers one MC block: ic moves out.
+        for (index_t io = 0; io < m; io += sep ? MC : m) {
+            const index_t m_hi = sep ? std::min(m, io + MC) : m;
+            for (index_t kb = 0; kb < nk; ++kb) {
+                const index_t pc = k * kb / nk;
+                const index_t kc = k * (kb + 1) / nk - pc;
+                const bool first = kb == 0, last = kb == nk - 1;
+                pack_b(pr.b + pc * pr.rsb + jc * pr.csb, pr.rsb, pr.csb, kc, nc, NR,
+                       bpack);
+                t.kc = kc;
+                for (index_t ic = io; ic < m_hi; ic += MC) {
+                    const index_t mc = std::min(MC, m_hi - ic);
+                    const T* ablk = pr.a + ic * pr.rsa + pc * pr.csa;
+                    const index_t m_full = direct ? mc / MR * MR : 0;
+                    if (!direct) {
+                        pack_a(ablk, pr.rsa, pr.csa, mc, kc, MR, apack);
+                    } else if (m_full < mc) {
+                        pack_a(ablk + m_full, pr.rsa, pr.csa, mc - m_full, kc, MR,
+                               apack);
+                    }
+                    for (index_t jr = 0; jr < nc; jr += NR) {
+                        t.n = std::min<index_t>(NR, nc - jr);
+                        t.b = bpack + jr * kc;
+                        for (index_t ir = 0; ir < mc; ir += MR) {
+                            t.m = std::min<index_t>(MR, mc - ir);
+                            if (ir < m_full) {
+                                t.a = ablk + ir;
+                                t.lda = pr.csa;
+                            } else {
+                                t.a = apack + (direct ? 0 : ir * kc);
+                                t.lda = MR;
+                            }
+                            T* ct = pr.c + (ic + ir) * pr.rsc + (jc + jr) * pr.csc;
+                            T* pt = sep ? part + (ic - io + ir) + jr * mc_max : nullptr;
+                            const index_t rsp = sep ? 1 : pr.rsc;
+                            const index_t csp = sep ? mc_max : pr.csc;
+                            t.part = first ? nullptr : (sep ? pt : ct);
+                            t.rsp = rsp;
+                            t.csp = csp;
+                            t.final = last;
+                            t.c = last || !sep ? ct : pt;
+                            t.rsc = last || !sep ? pr.rsc : 1;
+                            t.csc = last || !sep ? pr.csc : mc_max;
+                            ker.tile(&t);
+                        }
+                        if (last) run_epilogue(pr, ic, jc + jr, mc, t.n);
                     }
                 }
             }
-            // Epilogue, once the full k sum is in the tile. beta == 0: C is not read.
-            for (index_t i = 0; i < mc; ++i) {
-                const T* t = tile + i * ldt;
-                T* out = c.row_ptr(ic + i) + jc * c.col_stride;
-                const index_t cs = c.col_stride;
-                if (beta == T(0)) {
-                    for (index_t j = 0; j < nc; ++j) out[j * cs] = alpha * t[j];
-                } else {
-                    for (index_t j = 0; j < nc; ++j)
-                        out[j * cs] = alpha * t[j] + beta * out[j * cs];
-                }
-            }
         }
     }
+}
+
+template <class T>
+struct ParallelJob {
+    const Problem<T>* pr;
+    const GemmKernel<T>* ker;
+    bool split_m;
+    index_t unit, units;
+    int parts;
+};
+
+template <class T>
+void run_part(void* ctx, int t) {
+    const ParallelJob<T>& job = *static_cast<const ParallelJob<T>*>(ctx);
+    const index_t u0 = job.units * t / job.parts, u1 = job.units * (t + 1) / job.parts;
+    Problem<T> sub = *job.pr;
+    const index_t extent = job.split_m ? sub.m : sub.n;
+    const index_t lo = u0 * job.unit, hi = std::min(extent, u1 * job.unit);
+    if (hi <= lo) return;
+    if (job.split_m) {
+        sub.m = hi - lo;
+        sub.a += lo * sub.rsa;
+        sub.c += lo * sub.rsc;
+        sub.r_off += lo;
+    } else {
+        sub.n = hi - lo;
+        sub.b += lo * sub.csb;
+        sub.c += lo * sub.csc;
+        sub.c_off += lo;
+    }
+    gemm_serial(sub, *job.ker);
 }
 
 }  // namespace
 
 template <class T>
-void gemm(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
-          MatrixView<T> c) {
+void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
+             MatrixView<T> c, const Epilogue* ep) {
     if (a.cols != b.rows || c.rows != a.rows || c.cols != b.cols) {
         throw ShapeError("gemm: shapes (" + std::to_string(a.rows) + ", " +
                          std::to_string(a.cols) + ") x (" + std::to_string(b.rows) +
@@ -231,60 +299,85 @@ void gemm(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
     }
     const index_t m = c.rows, n = c.cols, k = a.cols;
     if (m <= 0 || n <= 0) return;
-
-    // Split the larger of m, n into contiguous register-tile-aligned chunks; never k.
-    int threads = get_num_threads();
-    if (threads > 1 &&
-        static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) <
-            static_cast<double>(kParallelMinWork))
-        threads = 1;
-    const bool split_cols = n >= m;
-    const index_t extent = split_cols ? n : m;
-    const index_t unit = split_cols ? Blocking<T>::NR : Blocking<T>::MR;
-    const index_t units = (extent + unit - 1) / unit;
-    threads = static_cast<int>(std::min<index_t>(threads, units));
-    if (threads <= 1) {
-        gemm_serial(alpha, a, b, beta, c);
+    const GemmKernel<T>& ker = kernel_of<T>(select_kernels());
+    if (k <= 0) {
+        for (index_t i = 0; i < m; ++i)
+            for (index_t j = 0; j < n; ++j) {
+                T& x = c(i, j);
+                x = beta == T(0) ? T(0) : beta * x;
+            }
+        if (ep != nullptr) ep->fn(ep->ctx, 0, 0, m, n);
         return;
     }
 
-    auto run_chunk = [&](int t) {
-        const index_t u0 = units * t / threads, u1 = units * (t + 1) / threads;
-        const index_t lo = u0 * unit, hi = std::min(extent, u1 * unit);
-        if (hi <= lo) return;
-        if (split_cols) {
-            gemm_serial(alpha, a, b.block(0, lo, k, hi - lo), beta,
-                        c.block(0, lo, m, hi - lo));
-        } else {
-            gemm_serial(alpha, a.block(lo, 0, hi - lo, k), b, beta,
-                        c.block(lo, 0, hi - lo, n));
-        }
-    };
+    // Orient so that C's unit-stride dimension is the vector dimension.
+    const bool swap = c.col_stride == 1 && c.row_stride != 1;
+    Problem<T> pr{};
+    pr.k = k;
+    pr.alpha = alpha;
+    pr.beta = beta;
+    pr.swapped = swap;
+    pr.ep = ep;
+    if (swap) {
+        pr.m = n;
+        pr.n = m;
+        pr.a = b.data;
+        pr.rsa = b.col_stride;
+        pr.csa = b.row_stride;
+        pr.b = a.data;
+        pr.rsb = a.col_stride;
+        pr.csb = a.row_stride;
+        pr.c = c.data;
+        pr.rsc = c.col_stride;
+        pr.csc = c.row_stride;
+    } else {
+        pr.m = m;
+        pr.n = n;
+        pr.a = a.data;
+        pr.rsa = a.row_stride;
+        pr.csa = a.col_stride;
+        pr.b = b.data;
+        pr.rsb = b.row_stride;
+        pr.csb = b.col_stride;
+        pr.c = c.data;
+        pr.rsc = c.row_stride;
+        pr.csc = c.col_stride;
+    }
 
-    // Per-call workers for now (a persistent pool comes with the tuned kernels). Errors
-    // in a worker are carried back to the caller; a worker that cannot be started is
-    // run on the calling thread instead.
-    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
-    auto guarded = [&](int t) noexcept {
-        try {
-            run_chunk(t);
-        } catch (...) {
-            errors[static_cast<std::size_t>(t)] = std::current_exception();
-        }
-    };
-    std::vector<std::thread> workers;
-    workers.reserve(static_cast<std::size_t>(threads - 1));
-    for (int t = 1; t < threads; ++t) {
-        try {
-            workers.emplace_back(guarded, t);
-        } catch (const std::system_error&) {
-            guarded(t);
+    int threads = get_num_threads();
+    const double work = static_cast<double>(m) * static_cast<double>(n) *
+                        static_cast<double>(k);
+    threads = static_cast<int>(std::min<double>(threads, std::max(1.0, work / kWorkPerThread)));
+    if (threads > 1) {
+        ParallelJob<T> job{};
+        job.pr = &pr;
+        job.ker = &ker;
+        const index_t mu = (pr.m + ker.mr - 1) / ker.mr;
+        const index_t nu = (pr.n + ker.nr - 1) / ker.nr;
+        job.split_m = mu >= 2 * threads || mu >= nu;
+        job.unit = job.split_m ? ker.mr : ker.nr;
+        job.units = job.split_m ? mu : nu;
+        job.parts = static_cast<int>(std::min<index_t>(threads, job.units));
+        if (job.parts > 1) {
+            parallel_run(job.parts, &run_part<T>, &job);
+            return;
         }
     }
-    guarded(0);
-    for (auto& w : workers) w.join();
-    for (auto& e : errors)
-        if (e) std::rethrow_exception(e);
+    gemm_serial(pr, ker);
+}
+
+template void gemm_ex<float>(float, MatrixView<const float>, MatrixView<const float>,
+                             float, MatrixView<float>, const Epilogue*);
+template void gemm_ex<double>(double, MatrixView<const double>,
+                              MatrixView<const double>, double, MatrixView<double>,
+                              const Epilogue*);
+
+}  // namespace detail
+
+template <class T>
+void gemm(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
+          MatrixView<T> c) {
+    detail::gemm_ex<T>(alpha, a, b, beta, c, nullptr);
 }
 
 template void gemm<float>(float, MatrixView<const float>, MatrixView<const float>,

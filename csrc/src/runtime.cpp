@@ -1,11 +1,15 @@
 // Runtime settings: thread count, ISA name, CPU feature report, version.
 #include "mlpcore/runtime.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 
+#include "dispatch.hpp"
 #include "mlpcore/errors.hpp"
+#include "thread_pool.hpp"
 
 #if defined(__linux__)
 #include <sched.h>
@@ -53,7 +57,71 @@ void set_num_threads(int n) {
     g_num_threads.store(n, std::memory_order_relaxed);
 }
 
-const char* kernel_isa() noexcept { return "generic"; }
+const char* kernel_isa() noexcept {
+    try {
+        return detail::select_kernels().name;
+    } catch (const Error&) {
+        return "invalid";
+    }
+}
+
+void check_kernel_isa() { (void)detail::select_kernels(); }
+
+std::string available_isas() {
+    std::string s = "generic";
+    for (const char* isa : {"avx2", "avx512"})
+        if (detail::kernels_for(isa) != nullptr) s += std::string(", ") + isa;
+    return s;
+}
+
+namespace {
+
+struct ProbeJob {
+    const kernels::KernelTable* table;
+    bool f64;
+    long iters;
+    double flops[256];
+};
+
+void probe_part(void* ctx, int t) {
+    auto& job = *static_cast<ProbeJob*>(ctx);
+    float sf = 0;
+    double sd = 0;
+    job.flops[t] = job.f64 ? job.table->fma_probe_f64(job.iters, &sd)
+                           : job.table->fma_probe_f32(job.iters, &sf);
+    // Keep the sinks observable so the probe cannot be elided.
+    if (sf == 12345.0f || sd == 12345.0) job.flops[t] += 0.0;
+}
+
+double probe_once(ProbeJob& job, int threads) {
+    const auto t0 = std::chrono::steady_clock::now();
+    detail::parallel_run(threads, &probe_part, &job);
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double flops = 0;
+    for (int t = 0; t < threads; ++t) flops += job.flops[t];
+    return s > 0 ? flops / s : 0.0;
+}
+
+}  // namespace
+
+double fma_peak_gflops(bool f64, int threads, double seconds) {
+    if (threads < 1 || threads > 256) {
+        throw ValueError("threads: expected an integer in [1, 256], got " +
+                         std::to_string(threads));
+    }
+    ProbeJob job{};
+    job.table = &detail::select_kernels();
+    job.f64 = f64;
+    job.iters = 100000;
+    // Calibrate on one thread, then size each round to about `seconds`.
+    const double rate = probe_once(job, 1);
+    const double per_iter = job.flops[0] / static_cast<double>(job.iters);
+    job.iters = std::max(100000L, static_cast<long>(seconds * rate / per_iter));
+    double best = 0;
+    for (int round = 0; round < 3; ++round) best = std::max(best, probe_once(job, threads));
+    return best / 1e9;
+}
 
 std::vector<std::pair<std::string, bool>> cpu_features() {
 #if (defined(__x86_64__) || defined(__i386__)) && \

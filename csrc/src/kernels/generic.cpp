@@ -1,0 +1,72 @@
+// Reference micro-kernels for any CPU: baseline flags only (SSE2 on x86-64, NEON on
+// arm64 through the GCC/Clang vector extension; plain scalars elsewhere). Always built
+// and always selectable, so every machine has a correct path. No FMA: each step is a
+// separately rounded multiply and add (the build pins -ffp-contract=off).
+//
+// Tiles of 2 x 16-byte vectors x 4 broadcasts (8 x 4 f32, 4 x 4 f64): 8 accumulators
+// leave room for the temporaries of two-operand SSE arithmetic.
+#include "kernel_table.hpp"
+
+namespace mlpcore::kernels::generic {
+namespace {
+
+#if defined(__GNUC__) || defined(__clang__)
+template <class TT, int Lanes>
+struct VecOps {
+    using T = TT;
+    typedef TT V __attribute__((vector_size(sizeof(TT) * Lanes)));
+    static constexpr int L = Lanes;
+    static V load(const T* p) {
+        V v;
+        __builtin_memcpy(&v, p, sizeof(V));
+        return v;
+    }
+    static void store(T* p, V v) { __builtin_memcpy(p, &v, sizeof(V)); }
+    static V set1(T x) { return V{} + x; }
+    static V zero() { return V{}; }
+    static V madd(V a, V b, V c) { return a * b + c; }
+    static V mul(V a, V b) { return a * b; }
+    static V add(V a, V b) { return a + b; }
+};
+using OpsF32 = VecOps<float, 4>;
+using OpsF64 = VecOps<double, 2>;
+#else
+template <class TT>
+struct VecOps {
+    using T = TT;
+    using V = TT;
+    static constexpr int L = 1;
+    static V load(const T* p) { return *p; }
+    static void store(T* p, V v) { *p = v; }
+    static V set1(T x) { return x; }
+    static V zero() { return T(0); }
+    static V madd(V a, V b, V c) { return a * b + c; }
+    static V mul(V a, V b) { return a * b; }
+    static V add(V a, V b) { return a + b; }
+};
+using OpsF32 = VecOps<float>;
+using OpsF64 = VecOps<double>;
+#define __attribute__(x)
+#endif
+
+#include "tile_impl.hpp"
+
+void sgemm_tile(const TileArgs<float>* t) { tile_kernel<OpsF32, 4>(t); }
+void dgemm_tile(const TileArgs<double>* t) { tile_kernel<OpsF64, 4>(t); }
+double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
+double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sink); }
+
+const KernelTable kTable = {
+    "generic",
+    {2 * OpsF32::L, 4, 128, 4096, &sgemm_tile},
+    {2 * OpsF64::L, 4, 128, 4096, &dgemm_tile},
+    &probe_f32,
+    &probe_f64,
+};
+
+}  // namespace
+}  // namespace mlpcore::kernels::generic
+
+extern "C" const mlpcore::kernels::KernelTable* mlpcore_kernels_generic() {
+    return &mlpcore::kernels::generic::kTable;
+}

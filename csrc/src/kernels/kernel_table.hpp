@@ -1,0 +1,68 @@
+// The only interface between the portable GEMM driver and the ISA-specific files.
+//
+// Each ISA file (generic.cpp, avx2.cpp, avx512.cpp) compiles the same micro-kernel
+// template (tile_impl.hpp) with its own flags, inside its own namespace, and exports one
+// KernelTable through an extern "C" getter. The driver (gemm.cpp) calls kernels only
+// through the table chosen once by dispatch.cpp, so no instruction of a wider ISA is
+// ever reached on a CPU that lacks it. Plain C-compatible types only: no STL here.
+#pragma once
+
+#include <cstddef>
+
+namespace mlpcore::kernels {
+
+using index_t = std::ptrdiff_t;
+
+// One MR x NR tile of C, column-major terms (MR runs along the SIMD vector):
+//
+//   S(i, j) = P(i, j) + sum_{p < kc} A(i, p) * B(p, j)   (P = 0 when part == nullptr)
+//   final:     C(i, j) = alpha * S(i, j) [+ beta * C(i, j) when beta != 0]
+//   not final: C(i, j) = S(i, j)                         (partial sum, stored exactly)
+//
+// for 0 <= i < m <= MR, 0 <= j < n <= NR. The sum runs sequentially over p, one
+// multiply-add per step (fused on FMA ISAs, multiply then add on generic).
+//   A(i, p) = a[i + p * lda]                  (MR contiguous values per p; always MR
+//                                             readable, zero-padded by the packer)
+//   B(p, j) = b[p * NR + j]                   (packed NR-wide micro-panel, zero-padded)
+//   C(i, j) = c[i * rsc + j * csc], P(i, j) = part[i * rsp + j * csp]
+// Only the m x n corner of C is read or written; beta == 0 never reads C.
+template <class T>
+struct TileArgs {
+    index_t kc;
+    const T* a;
+    index_t lda;
+    const T* b;
+    T* c;
+    index_t rsc, csc;
+    const T* part;
+    index_t rsp, csp;
+    index_t m, n;
+    T alpha, beta;
+    bool final;
+};
+
+template <class T>
+struct GemmKernel {
+    int mr, nr;           // register tile
+    index_t mc, nc;       // cache blocks (multiples of mr / nr)
+    void (*tile)(const TileArgs<T>* args);
+};
+
+struct KernelTable {
+    const char* name;     // "generic", "avx2", "avx512"
+    GemmKernel<float> sgemm;
+    GemmKernel<double> dgemm;
+    // FMA-throughput probe: `iters` rounds of independent multiply-adds on vector
+    // registers (fused where the ISA has FMA); returns the flop count performed and a
+    // value that depends on every result (so nothing is optimised away) through `sink`.
+    double (*fma_probe_f32)(long iters, float* sink);
+    double (*fma_probe_f64)(long iters, double* sink);
+};
+
+}  // namespace mlpcore::kernels
+
+extern "C" {
+const mlpcore::kernels::KernelTable* mlpcore_kernels_generic();
+const mlpcore::kernels::KernelTable* mlpcore_kernels_avx2();
+const mlpcore::kernels::KernelTable* mlpcore_kernels_avx512();
+}

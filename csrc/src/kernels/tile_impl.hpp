@@ -1,0 +1,128 @@
+// The micro-kernel template shared by every ISA file (no include guard on purpose).
+//
+// Included by generic.cpp, avx2.cpp and avx512.cpp *inside* their own anonymous
+// namespace, after they define a vector-operations struct `Ops` with:
+//   using T, V; static constexpr int L (lanes);
+//   V load(const T*), void store(T*, V) (unaligned), V set1(T), V zero(),
+//   V madd(V a, V b, V c) = a * b + c (fused on FMA ISAs), V mul(V, V), V add(V, V).
+// Every instantiation therefore has internal linkage in an ISA-specific namespace: no
+// symbol compiled with wide-ISA flags can be merged into baseline code (KERNELS.md §3.3).
+// Includes nothing and uses no STL.
+
+#define MLPCORE_FORCE_INLINE inline __attribute__((always_inline))
+
+// The MR x NR tile (MR = 2 vectors) described by TileArgs in kernel_table.hpp. The
+// accumulators are 2 x NR vectors; every loop over them is fully unrolled so that they
+// live in registers (checked with objdump: no stack traffic in the k loop).
+template <class Ops, int NR>
+void tile_kernel(const TileArgs<typename Ops::T>* args) {
+    using T = typename Ops::T;
+    using V = typename Ops::V;
+    constexpr int L = Ops::L;
+    constexpr int MR = 2 * L;
+    const TileArgs<T>& t = *args;
+    const bool full = t.m == MR && t.n == NR;
+
+    V c0[NR], c1[NR];
+    alignas(64) T buf[MR * NR];
+    if (t.part == nullptr) {
+#pragma GCC unroll 16
+        for (int j = 0; j < NR; ++j) c0[j] = c1[j] = Ops::zero();
+    } else if (full && t.rsp == 1) {
+#pragma GCC unroll 16
+        for (int j = 0; j < NR; ++j) {
+            c0[j] = Ops::load(t.part + j * t.csp);
+            c1[j] = Ops::load(t.part + j * t.csp + L);
+        }
+    } else {
+        for (int q = 0; q < MR * NR; ++q) buf[q] = T(0);
+        for (index_t j = 0; j < t.n; ++j)
+            for (index_t i = 0; i < t.m; ++i)
+                buf[i + j * MR] = t.part[i * t.rsp + j * t.csp];
+#pragma GCC unroll 16
+        for (int j = 0; j < NR; ++j) {
+            c0[j] = Ops::load(buf + j * MR);
+            c1[j] = Ops::load(buf + j * MR + L);
+        }
+    }
+
+    const T* a = t.a;
+    const T* b = t.b;
+    const index_t lda = t.lda;
+#pragma GCC unroll 4
+    for (index_t p = 0; p < t.kc; ++p) {
+        const V a0 = Ops::load(a);
+        const V a1 = Ops::load(a + L);
+#pragma GCC unroll 16
+        for (int j = 0; j < NR; ++j) {
+            const V bj = Ops::set1(b[j]);
+            c0[j] = Ops::madd(a0, bj, c0[j]);
+            c1[j] = Ops::madd(a1, bj, c1[j]);
+        }
+        a += lda;
+        b += NR;
+    }
+
+    const V va = Ops::set1(t.alpha);
+    const bool scale = t.final && t.alpha != T(1);
+    if (full && t.rsc == 1) {
+        const bool add_c = t.final && t.beta != T(0);
+        const V vb = Ops::set1(t.beta);
+#pragma GCC unroll 16
+        for (int j = 0; j < NR; ++j) {
+            T* cj = t.c + j * t.csc;
+            V r0 = scale ? Ops::mul(va, c0[j]) : c0[j];
+            V r1 = scale ? Ops::mul(va, c1[j]) : c1[j];
+            if (add_c) {
+                r0 = Ops::add(r0, Ops::mul(vb, Ops::load(cj)));
+                r1 = Ops::add(r1, Ops::mul(vb, Ops::load(cj + L)));
+            }
+            Ops::store(cj, r0);
+            Ops::store(cj + L, r1);
+        }
+        return;
+    }
+#pragma GCC unroll 16
+    for (int j = 0; j < NR; ++j) {
+        Ops::store(buf + j * MR, c0[j]);
+        Ops::store(buf + j * MR + L, c1[j]);
+    }
+    for (index_t j = 0; j < t.n; ++j) {
+        for (index_t i = 0; i < t.m; ++i) {
+            T* dst = t.c + i * t.rsc + j * t.csc;
+            T s = buf[i + j * MR];
+            if (scale) s = t.alpha * s;
+            if (t.final && t.beta != T(0)) s = s + t.beta * *dst;
+            *dst = s;
+        }
+    }
+}
+
+// FMA-throughput probe: 12 independent dependency chains (enough to cover latency x
+// issue width on current cores), `iters` rounds. Returns the flops performed.
+template <class Ops>
+double fma_probe(long iters, typename Ops::T* sink) {
+    using T = typename Ops::T;
+    using V = typename Ops::V;
+    constexpr int kChains = 12;
+    V x[kChains];
+#pragma GCC unroll 16
+    for (int q = 0; q < kChains; ++q) x[q] = Ops::set1(T(1) + T(q) / T(64));
+    const V m = Ops::set1(T(0.999999));
+    const V c = Ops::set1(T(1e-6));
+    for (long it = 0; it < iters; ++it) {
+#pragma GCC unroll 16
+        for (int q = 0; q < kChains; ++q) x[q] = Ops::madd(x[q], m, c);
+    }
+    V s = x[0];
+#pragma GCC unroll 16
+    for (int q = 1; q < kChains; ++q) s = Ops::add(s, x[q]);
+    alignas(64) T lanes[Ops::L];
+    Ops::store(lanes, s);
+    T total = T(0);
+    for (int q = 0; q < Ops::L; ++q) total = total + lanes[q];
+    *sink = total;
+    return 2.0 * kChains * Ops::L * static_cast<double>(iters);
+}
+
+#undef MLPCORE_FORCE_INLINE
