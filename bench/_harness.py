@@ -58,7 +58,7 @@ def environment() -> dict[str, Any]:
     import mlpcore
     import numpy as np
 
-    info = mlpcore.info()
+    info = mlpcore.info(measure_peak=False)
     return {
         "mlpcore": info.version,
         "kernels": info.kernel_isa,

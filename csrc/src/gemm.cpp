@@ -50,6 +50,21 @@ using kernels::TileArgs;
 // with bench/gemm.py on the 2-core VM).
 constexpr double kWorkPerThread = 400000.0;
 
+index_t direct_max_n() {
+    static const index_t v = [] {
+        const char* e = std::getenv("MLPCORE_TUNE_DIRECT_N");
+        return e ? static_cast<index_t>(std::atoll(e)) : index_t{64};
+    }();
+    return v;
+}
+double work_per_thread() {
+    static const double v = [] {
+        const char* e = std::getenv("MLPCORE_TUNE_WORK");
+        return e ? std::atof(e) : kWorkPerThread;
+    }();
+    return v;
+}
+
 constexpr index_t round_up(index_t x, index_t r) { return (x + r - 1) / r * r; }
 
 // Grow-only, 64-byte aligned scratch owned by one thread.
@@ -107,51 +122,65 @@ struct Problem {
     const Epilogue* ep;
 };
 
-// Rows [0, mc) x columns [0, kc) of A into MR-tall micro-panels, zero-padded.
-template <class T>
-void pack_a(const T* a, index_t rsa, index_t csa, index_t mc, index_t kc, int MR,
-            T* dst) {
+// Rows [0, mc) x columns [0, kc) of A into MR-tall micro-panels, zero-padded. MR is a
+// template parameter so that the transposing copy (16 source rows read side by side)
+// is fully unrolled.
+template <class T, int MR>
+void pack_a_t(const T* a, index_t rsa, index_t csa, index_t mc, index_t kc, T* dst) {
     for (index_t i0 = 0; i0 < mc; i0 += MR, dst += MR * kc) {
         const index_t mr = std::min<index_t>(MR, mc - i0);
         const T* src = a + i0 * rsa;
-        if (rsa == 1) {
-            for (index_t p = 0; p < kc; ++p) {
-                const T* s = src + p * csa;
-                T* d = dst + p * MR;
-                for (index_t r = 0; r < mr; ++r) d[r] = s[r];
-                for (index_t r = mr; r < MR; ++r) d[r] = T(0);
-            }
+        if (mr == MR && rsa == 1) {
+            for (index_t p = 0; p < kc; ++p)
+                for (int r = 0; r < MR; ++r) dst[p * MR + r] = src[p * csa + r];
+        } else if (mr == MR) {
+            for (index_t p = 0; p < kc; ++p)
+                for (int r = 0; r < MR; ++r) dst[p * MR + r] = src[p * csa + r * rsa];
         } else {
-            for (index_t r = 0; r < mr; ++r) {
-                const T* s = src + r * rsa;
-                for (index_t p = 0; p < kc; ++p) dst[p * MR + r] = s[p * csa];
+            for (index_t p = 0; p < kc; ++p) {
+                for (index_t r = 0; r < mr; ++r) dst[p * MR + r] = src[p * csa + r * rsa];
+                for (index_t r = mr; r < MR; ++r) dst[p * MR + r] = T(0);
             }
-            for (index_t r = mr; r < MR; ++r)
-                for (index_t p = 0; p < kc; ++p) dst[p * MR + r] = T(0);
         }
     }
 }
 
-// Rows [0, kc) x columns [0, nc) of B into NR-wide micro-panels, zero-padded.
-template <class T>
-void pack_b(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, int NR,
-            T* dst) {
+template <class T, int NR>
+void pack_b_t(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, T* dst) {
     for (index_t j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
         const index_t nr = std::min<index_t>(NR, nc - j0);
         const T* src = b + j0 * csb;
-        if (csb == 1 || nr < NR) {
-            for (index_t p = 0; p < kc; ++p) {
-                const T* s = src + p * rsb;
-                T* d = dst + p * NR;
-                for (index_t j = 0; j < nr; ++j) d[j] = s[j * csb];
-                for (index_t j = nr; j < NR; ++j) d[j] = T(0);
-            }
+        if (nr == NR) {
+            for (index_t p = 0; p < kc; ++p)
+                for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[p * rsb + j * csb];
         } else {
-            for (index_t j = 0; j < NR; ++j) {
-                const T* s = src + j * csb;
-                for (index_t p = 0; p < kc; ++p) dst[p * NR + j] = s[p * rsb];
+            for (index_t p = 0; p < kc; ++p) {
+                for (index_t j = 0; j < nr; ++j) dst[p * NR + j] = src[p * rsb + j * csb];
+                for (index_t j = nr; j < NR; ++j) dst[p * NR + j] = T(0);
             }
         }
+    }
+}
+
+template <class T>
+void pack_a(const T* a, index_t rsa, index_t csa, index_t mc, index_t kc, int MR,
+            T* dst) {
+    switch (MR) {
+        case 4: return pack_a_t<T, 4>(a, rsa, csa, mc, kc, dst);
+        case 8: return pack_a_t<T, 8>(a, rsa, csa, mc, kc, dst);
+        case 16: return pack_a_t<T, 16>(a, rsa, csa, mc, kc, dst);
+        case 32: return pack_a_t<T, 32>(a, rsa, csa, mc, kc, dst);
+        default: return pack_a_t<T, 2>(a, rsa, csa, mc, kc, dst);
+    }
+}
+
+template <class T>
+void pack_b(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, int NR,
+            T* dst) {
+    switch (NR) {
+        case 4: return pack_b_t<T, 4>(b, rsb, csb, kc, nc, dst);
+        case 6: return pack_b_t<T, 6>(b, rsb, csb, kc, nc, dst);
+        default: return pack_b_t<T, 12>(b, rsb, csb, kc, nc, dst);
     }
 }
 
@@ -187,12 +216,18 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
     const index_t kc_max = (k + nk - 1) / nk;
     // Partial sums go to a separate tile when C's old values are still needed.
     const bool sep = pr.beta != T(0) && nk > 1;
-    const bool direct = pr.rsa == 1;
+    // Read A in place when it is contiguous along M and reused by few columns (packing
+    // it would cost about as much as the product). Large products pack: strided
+    // column reads over many pages lose to the contiguous packed panel.
+    const bool direct = pr.rsa == 1 && n <= direct_max_n();
 
     Buffers& bufs = thread_buffers();
     const index_t mc_max = std::min(round_up(m, MR), MC);
     const index_t nc_max = std::min(round_up(n, NR), NC);
-    T* bpack = bufs.b.get<T>(nc_max * kc_max);
+    // B is read in place when few MR panels reuse it (short M, e.g. a 10-class output
+    // layer): packing would then cost as much as the product.
+    const bool direct_b = m <= 2 * MR;
+    T* bpack = direct_b ? nullptr : bufs.b.get<T>(nc_max * kc_max);
     T* apack = direct ? bufs.edge.get<T>(MR * kc_max) : bufs.a.get<T>(mc_max * kc_max);
     T* part = sep ? bufs.part.get<T>(mc_max * nc_max) : nullptr;
 
@@ -208,8 +243,10 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
                 const index_t pc = k * kb / nk;
                 const index_t kc = k * (kb + 1) / nk - pc;
                 const bool first = kb == 0, last = kb == nk - 1;
-                pack_b(pr.b + pc * pr.rsb + jc * pr.csb, pr.rsb, pr.csb, kc, nc, NR,
-                       bpack);
+                const T* bblk = pr.b + pc * pr.rsb + jc * pr.csb;
+                if (!direct_b) pack_b(bblk, pr.rsb, pr.csb, kc, nc, NR, bpack);
+                t.rsb = direct_b ? pr.rsb : NR;
+                t.csb = direct_b ? pr.csb : 1;
                 t.kc = kc;
                 for (index_t ic = io; ic < m_hi; ic += MC) {
                     const index_t mc = std::min(MC, m_hi - ic);
@@ -223,7 +260,7 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
                     }
                     for (index_t jr = 0; jr < nc; jr += NR) {
                         t.n = std::min<index_t>(NR, nc - jr);
-                        t.b = bpack + jr * kc;
+                        t.b = direct_b ? bblk + jr * pr.csb : bpack + jr * kc;
                         for (index_t ir = 0; ir < mc; ir += MR) {
                             t.m = std::min<index_t>(MR, mc - ir);
                             if (ir < m_full) {
@@ -244,7 +281,7 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
                             t.c = last || !sep ? ct : pt;
                             t.rsc = last || !sep ? pr.rsc : 1;
                             t.csc = last || !sep ? pr.csc : mc_max;
-                            ker.tile(&t);
+                            ker.tile[t.n](&t);
                         }
                         if (last) run_epilogue(pr, ic, jc + jr, mc, t.n);
                     }
@@ -347,7 +384,7 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
     int threads = get_num_threads();
     const double work = static_cast<double>(m) * static_cast<double>(n) *
                         static_cast<double>(k);
-    threads = static_cast<int>(std::min<double>(threads, std::max(1.0, work / kWorkPerThread)));
+    threads = static_cast<int>(std::min<double>(threads, std::max(1.0, work / work_per_thread())));
     if (threads > 1) {
         ParallelJob<T> job{};
         job.pr = &pr;

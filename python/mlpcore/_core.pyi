@@ -120,4 +120,10 @@ def cpu_features() -> dict[str, bool]:
     """Usable instruction-set features: sse2, avx, avx2, fma, avx512f/bw/dq/vl."""
 
 def kernel_isa() -> str:
-    """Name of the GEMM kernel family in use (``"generic"`` for now)."""
+    """Name of the micro-kernel set in use: ``generic``, ``avx2`` or ``avx512``."""
+
+def available_isas() -> str:
+    """Kernel sets compiled in and usable on this CPU, comma-separated."""
+
+def fma_peak_gflops(dtype: str, threads: int) -> float:
+    """Measured multiply-add peak of the selected kernels on ``threads`` threads."""

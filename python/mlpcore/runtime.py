@@ -12,9 +12,19 @@ from . import _core
 from ._validation import check_int
 from .errors import ValidationError
 
-__all__ = ["RuntimeInfo", "get_num_threads", "info", "set_num_threads"]
+__all__ = [
+    "RuntimeInfo",
+    "fma_peak_gflops",
+    "get_num_threads",
+    "info",
+    "set_num_threads",
+]
 
 ENV_THREADS = "MLPCORE_NUM_THREADS"
+#: forces a kernel set (generic | avx2 | avx512); read once by the extension at import,
+#: which raises ValueError naming the sets available when the value is unknown or
+#: unusable on this CPU
+ENV_ISA = "MLPCORE_ISA"
 
 
 def set_num_threads(n: int) -> None:
@@ -52,6 +62,10 @@ class RuntimeInfo:
     numpy_version: str
     python_version: str
     machine: str
+    available_isas: tuple[str, ...] = ()
+    #: measured multiply-add peak of the selected kernels on ``threads`` threads,
+    #: GFLOP/s, {"float32": ..., "float64": ...}
+    fma_peak_gflops: dict[str, float] | None = None
 
     def __str__(self) -> str:
         features = " ".join(
@@ -60,9 +74,19 @@ class RuntimeInfo:
         return "\n".join(
             [
                 f"mlpcore     {self.version}",
-                f"kernels     {self.kernel_isa}",
+                f"kernels     {self.kernel_isa} (available: "
+                f"{', '.join(self.available_isas)}; force with {ENV_ISA})",
                 f"threads     {self.threads}",
                 f"cpu         {self.machine}: {features or '(no SIMD features detected)'}",
+                *(
+                    [
+                        f"FMA peak    {self.fma_peak_gflops['float32']:.0f} GFLOP/s "
+                        f"float32, {self.fma_peak_gflops['float64']:.0f} float64 "
+                        f"({self.threads} threads, measured)"
+                    ]
+                    if self.fma_peak_gflops
+                    else []
+                ),
                 f"numpy       {self.numpy_version}",
                 f"python      {self.python_version}",
                 "backends    native (C++), numpy (reference)",
@@ -70,16 +94,38 @@ class RuntimeInfo:
         )
 
 
-def info() -> RuntimeInfo:
-    """Version, chosen kernels, thread count and CPU features of this installation."""
+def fma_peak_gflops(dtype: str = "float32", threads: int | None = None) -> float:
+    """Measured multiply-add throughput of the selected kernels, GFLOP/s.
+
+    Runs independent FMA chains on vector registers on ``threads`` threads (default:
+    :func:`get_num_threads`) for about 0.1 s: the ceiling any GEMM can reach here.
+    """
+    if dtype not in ("float32", "float64"):
+        raise ValidationError(f"dtype: expected 'float32' or 'float64', got {dtype!r}")
+    n = get_num_threads() if threads is None else check_int(threads, "threads")
+    if not 1 <= n <= 256:
+        raise ValidationError(f"threads: expected an integer in [1, 256], got {n}")
+    return float(_core.fma_peak_gflops(dtype, n))
+
+
+def info(measure_peak: bool = True) -> RuntimeInfo:
+    """Version, chosen kernels, thread count, CPU features and (when ``measure_peak``)
+    the measured FMA peak of this installation."""
+    threads = get_num_threads()
     return RuntimeInfo(
         version=str(_core.__version__),
         kernel_isa=str(_core.kernel_isa()),
-        threads=get_num_threads(),
+        threads=threads,
         cpu_features=dict(_core.cpu_features()),
         numpy_version=np.__version__,
         python_version=platform.python_version(),
         machine=platform.machine(),
+        available_isas=tuple(str(_core.available_isas()).split(", ")),
+        fma_peak_gflops=(
+            {dt: fma_peak_gflops(dt, threads) for dt in ("float32", "float64")}
+            if measure_peak
+            else None
+        ),
     )
 
 

@@ -43,15 +43,13 @@ struct OpsF64 {
 
 #include "tile_impl.hpp"
 
-void sgemm_tile(const TileArgs<float>* t) { tile_kernel<OpsF32, 6>(t); }
-void dgemm_tile(const TileArgs<double>* t) { tile_kernel<OpsF64, 6>(t); }
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
 double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sink); }
 
 const KernelTable kTable = {
     "avx2",
-    {16, 6, 144, 4080, &sgemm_tile},
-    {8, 6, 96, 4080, &dgemm_tile},
+    {16, 6, 144, 4080, MLPCORE_TILES6(OpsF32)},
+    {8, 6, 96, 4080, MLPCORE_TILES6(OpsF64)},
     &probe_f32,
     &probe_f64,
 };

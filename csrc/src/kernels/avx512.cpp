@@ -45,15 +45,13 @@ struct OpsF64 {
 
 #include "tile_impl.hpp"
 
-void sgemm_tile(const TileArgs<float>* t) { tile_kernel<OpsF32, 12>(t); }
-void dgemm_tile(const TileArgs<double>* t) { tile_kernel<OpsF64, 12>(t); }
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
 double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sink); }
 
 const KernelTable kTable = {
     "avx512",
-    {32, 12, 384, 4080, &sgemm_tile},
-    {16, 12, 256, 2040, &dgemm_tile},
+    {32, 12, 384, 4080, MLPCORE_TILES12(OpsF32)},
+    {16, 12, 256, 2040, MLPCORE_TILES12(OpsF64)},
     &probe_f32,
     &probe_f64,
 };

@@ -51,15 +51,13 @@ using OpsF64 = VecOps<double>;
 
 #include "tile_impl.hpp"
 
-void sgemm_tile(const TileArgs<float>* t) { tile_kernel<OpsF32, 4>(t); }
-void dgemm_tile(const TileArgs<double>* t) { tile_kernel<OpsF64, 4>(t); }
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
 double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sink); }
 
 const KernelTable kTable = {
     "generic",
-    {2 * OpsF32::L, 4, 128, 4096, &sgemm_tile},
-    {2 * OpsF64::L, 4, 128, 4096, &dgemm_tile},
+    {2 * OpsF32::L, 4, 128, 4096, MLPCORE_TILES4(OpsF32)},
+    {2 * OpsF64::L, 4, 128, 4096, MLPCORE_TILES4(OpsF64)},
     &probe_f32,
     &probe_f64,
 };

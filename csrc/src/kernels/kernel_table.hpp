@@ -23,7 +23,11 @@ using index_t = std::ptrdiff_t;
 // multiply-add per step (fused on FMA ISAs, multiply then add on generic).
 //   A(i, p) = a[i + p * lda]                  (MR contiguous values per p; always MR
 //                                             readable, zero-padded by the packer)
-//   B(p, j) = b[p * NR + j]                   (packed NR-wide micro-panel, zero-padded)
+//   B(p, j) = b[p * rsb + j * csb]           (a packed NR-wide micro-panel has
+//                                             rsb = NR, csb = 1; B may also be read
+//                                             in place with the caller's strides)
+//   (the kernel computes its own column count w <= NR and reads only those columns;
+//   it requires n <= w)
 //   C(i, j) = c[i * rsc + j * csc], P(i, j) = part[i * rsp + j * csp]
 // Only the m x n corner of C is read or written; beta == 0 never reads C.
 template <class T>
@@ -32,6 +36,7 @@ struct TileArgs {
     const T* a;
     index_t lda;
     const T* b;
+    index_t rsb, csb;
     T* c;
     index_t rsc, csc;
     const T* part;
@@ -41,11 +46,15 @@ struct TileArgs {
     bool final;
 };
 
+inline constexpr int kMaxNR = 16;
+
 template <class T>
 struct GemmKernel {
     int mr, nr;           // register tile
     index_t mc, nc;       // cache blocks (multiples of mr / nr)
-    void (*tile)(const TileArgs<T>* args);
+    // tile[w] computes w <= nr columns of a B micro-panel packed nr wide (args->n
+    // <= w); tile[nr] is the full tile. Entries past nr are null.
+    void (*tile[kMaxNR + 1])(const TileArgs<T>* args);
 };
 
 struct KernelTable {

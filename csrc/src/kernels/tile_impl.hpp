@@ -11,36 +11,38 @@
 
 #define MLPCORE_FORCE_INLINE inline __attribute__((always_inline))
 
-// The MR x NR tile (MR = 2 vectors) described by TileArgs in kernel_table.hpp. The
-// accumulators are 2 x NR vectors; every loop over them is fully unrolled so that they
-// live in registers (checked with objdump: no stack traffic in the k loop).
-template <class Ops, int NR>
+// The MR x NC tile (MR = 2 vectors) described by TileArgs in kernel_table.hpp, for a
+// B micro-panel NR wide (NC <= NR columns computed: narrow products such as batch 1
+// do not pay for the padding). The accumulators are 2 x NC vectors; every loop over
+// them is fully unrolled so that they live in registers (objdump shows no stack
+// traffic in the k loop).
+template <class Ops, int NR, int NC>
 void tile_kernel(const TileArgs<typename Ops::T>* args) {
     using T = typename Ops::T;
     using V = typename Ops::V;
     constexpr int L = Ops::L;
     constexpr int MR = 2 * L;
     const TileArgs<T>& t = *args;
-    const bool full = t.m == MR && t.n == NR;
+    const bool full = t.m == MR && t.n == NC;
 
-    V c0[NR], c1[NR];
-    alignas(64) T buf[MR * NR];
+    V c0[NC], c1[NC];
+    alignas(64) T buf[MR * NC];
     if (t.part == nullptr) {
 #pragma GCC unroll 16
-        for (int j = 0; j < NR; ++j) c0[j] = c1[j] = Ops::zero();
+        for (int j = 0; j < NC; ++j) c0[j] = c1[j] = Ops::zero();
     } else if (full && t.rsp == 1) {
 #pragma GCC unroll 16
-        for (int j = 0; j < NR; ++j) {
+        for (int j = 0; j < NC; ++j) {
             c0[j] = Ops::load(t.part + j * t.csp);
             c1[j] = Ops::load(t.part + j * t.csp + L);
         }
     } else {
-        for (int q = 0; q < MR * NR; ++q) buf[q] = T(0);
+        for (int q = 0; q < MR * NC; ++q) buf[q] = T(0);
         for (index_t j = 0; j < t.n; ++j)
             for (index_t i = 0; i < t.m; ++i)
                 buf[i + j * MR] = t.part[i * t.rsp + j * t.csp];
 #pragma GCC unroll 16
-        for (int j = 0; j < NR; ++j) {
+        for (int j = 0; j < NC; ++j) {
             c0[j] = Ops::load(buf + j * MR);
             c1[j] = Ops::load(buf + j * MR + L);
         }
@@ -48,19 +50,22 @@ void tile_kernel(const TileArgs<typename Ops::T>* args) {
 
     const T* a = t.a;
     const T* b = t.b;
-    const index_t lda = t.lda;
+    const index_t lda = t.lda, rsb = t.rsb;
+    index_t boff[NC];
+#pragma GCC unroll 16
+    for (int j = 0; j < NC; ++j) boff[j] = j * t.csb;
 #pragma GCC unroll 4
     for (index_t p = 0; p < t.kc; ++p) {
         const V a0 = Ops::load(a);
         const V a1 = Ops::load(a + L);
 #pragma GCC unroll 16
-        for (int j = 0; j < NR; ++j) {
-            const V bj = Ops::set1(b[j]);
+        for (int j = 0; j < NC; ++j) {
+            const V bj = Ops::set1(b[boff[j]]);
             c0[j] = Ops::madd(a0, bj, c0[j]);
             c1[j] = Ops::madd(a1, bj, c1[j]);
         }
         a += lda;
-        b += NR;
+        b += rsb;
     }
 
     const V va = Ops::set1(t.alpha);
@@ -69,7 +74,7 @@ void tile_kernel(const TileArgs<typename Ops::T>* args) {
         const bool add_c = t.final && t.beta != T(0);
         const V vb = Ops::set1(t.beta);
 #pragma GCC unroll 16
-        for (int j = 0; j < NR; ++j) {
+        for (int j = 0; j < NC; ++j) {
             T* cj = t.c + j * t.csc;
             V r0 = scale ? Ops::mul(va, c0[j]) : c0[j];
             V r1 = scale ? Ops::mul(va, c1[j]) : c1[j];
@@ -83,7 +88,7 @@ void tile_kernel(const TileArgs<typename Ops::T>* args) {
         return;
     }
 #pragma GCC unroll 16
-    for (int j = 0; j < NR; ++j) {
+    for (int j = 0; j < NC; ++j) {
         Ops::store(buf + j * MR, c0[j]);
         Ops::store(buf + j * MR + L, c1[j]);
     }
@@ -124,5 +129,19 @@ double fma_probe(long iters, typename Ops::T* sink) {
     *sink = total;
     return 2.0 * kChains * Ops::L * static_cast<double>(iters);
 }
+
+// Tables of tile kernels indexed by the number of columns computed (entry 0 unused).
+#define MLPCORE_TILES4(Ops) \
+    {nullptr, &tile_kernel<Ops, 4, 1>, &tile_kernel<Ops, 4, 2>, &tile_kernel<Ops, 4, 3>, \
+     &tile_kernel<Ops, 4, 4>}
+#define MLPCORE_TILES6(Ops)                                                          \
+    {nullptr, &tile_kernel<Ops, 6, 1>, &tile_kernel<Ops, 6, 2>, &tile_kernel<Ops, 6, 3>, \
+     &tile_kernel<Ops, 6, 4>, &tile_kernel<Ops, 6, 5>, &tile_kernel<Ops, 6, 6>}
+#define MLPCORE_TILES12(Ops)                                                           \
+    {nullptr,                   &tile_kernel<Ops, 12, 1>,  &tile_kernel<Ops, 12, 2>,   \
+     &tile_kernel<Ops, 12, 3>,  &tile_kernel<Ops, 12, 4>,  &tile_kernel<Ops, 12, 5>,   \
+     &tile_kernel<Ops, 12, 6>,  &tile_kernel<Ops, 12, 7>,  &tile_kernel<Ops, 12, 8>,   \
+     &tile_kernel<Ops, 12, 9>,  &tile_kernel<Ops, 12, 10>, &tile_kernel<Ops, 12, 11>,  \
+     &tile_kernel<Ops, 12, 12>}
 
 #undef MLPCORE_FORCE_INLINE
