@@ -28,7 +28,9 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
 parser.add_argument("--rounds", type=int, default=5)
 parser.add_argument("--quick", action="store_true", help="fewer shapes, shorter timing")
-parser.add_argument("--filter", default="", help="only shapes whose label contains this")
+parser.add_argument(
+    "--filter", default="", help="only shapes whose label contains this"
+)
 args = parser.parse_args()
 pin_threads(max(args.threads))
 
@@ -48,9 +50,15 @@ def shapes() -> list[tuple[str, int, int, int, bool, bool]]:
     batches = [1, 32, 512] if args.quick else [1, 32, 128, 512]
     for batch in batches:
         for n_in, n_out in ((784, 256), (256, 128), (128, 10)):
-            rows.append((f"fwd b{batch} {n_in}x{n_out}", batch, n_out, n_in, False, False))
-            rows.append((f"dW  b{batch} {n_in}x{n_out}", n_in, n_out, batch, True, False))
-            rows.append((f"dX  b{batch} {n_in}x{n_out}", batch, n_in, n_out, False, True))
+            rows.append(
+                (f"fwd b{batch} {n_in}x{n_out}", batch, n_out, n_in, False, False)
+            )
+            rows.append(
+                (f"dW  b{batch} {n_in}x{n_out}", n_in, n_out, batch, True, False)
+            )
+            rows.append(
+                (f"dX  b{batch} {n_in}x{n_out}", batch, n_in, n_out, False, True)
+            )
     return [r for r in rows if args.filter in r[0]]
 
 
@@ -89,8 +97,10 @@ def main() -> None:
         for dt in ("float32", "float64")
         for t in args.threads
     }
-    print(f"kernels {env['kernels']}; numpy {env['numpy']}; FMA peak (GFLOP/s): "
-          + ", ".join(f"{dt} {t}t {p:.0f}" for (dt, t), p in peaks.items()))
+    print(
+        f"kernels {env['kernels']}; numpy {env['numpy']}; FMA peak (GFLOP/s): "
+        + ", ".join(f"{dt} {t}t {p:.0f}" for (dt, t), p in peaks.items())
+    )
     results = []
     rng = np.random.default_rng(0)
     backend = mc.get_backend("native").kernels
@@ -103,13 +113,26 @@ def main() -> None:
                 lambda: np.matmul(a4, b4, out=o4),
                 lambda: backend.gemm(a4, b4, p4, False, False, 1.0, 0.0),
             )
-            print(f"{threads}t per-call 4x4 float64: numpy {t_np * 1e6:.2f} µs, "
-                  f"native {t_mc * 1e6:.2f} µs (ratio {ratio:.2f})")
-            results.append({"shape": "call 4x4", "dtype": "float64", "threads": threads,
-                            "m": 4, "n": 4, "k": 4, "numpy_us": t_np * 1e6,
-                            "native_us": t_mc * 1e6, "ratio": ratio,
-                            "numpy_gflops": 128 / t_np / 1e9,
-                            "native_gflops": 128 / t_mc / 1e9, "peak_pct": 0.0})
+            print(
+                f"{threads}t per-call 4x4 float64: numpy {t_np * 1e6:.2f} µs, "
+                f"native {t_mc * 1e6:.2f} µs (ratio {ratio:.2f})"
+            )
+            results.append(
+                {
+                    "shape": "call 4x4",
+                    "dtype": "float64",
+                    "threads": threads,
+                    "m": 4,
+                    "n": 4,
+                    "k": 4,
+                    "numpy_us": t_np * 1e6,
+                    "native_us": t_mc * 1e6,
+                    "ratio": ratio,
+                    "numpy_gflops": 128 / t_np / 1e9,
+                    "native_gflops": 128 / t_mc / 1e9,
+                    "peak_pct": 0.0,
+                }
+            )
             for dtype in (np.float32, np.float64):
                 name = np.dtype(dtype).name
                 for label, m, n, k, ta, tb in shapes():
@@ -122,18 +145,32 @@ def main() -> None:
                         lambda: backend.gemm(a, b, out_mc, ta, tb, 1.0, 0.0),
                     )
                     flops = 2.0 * m * n * k
-                    results.append({
-                        "shape": label, "dtype": name, "threads": threads,
-                        "m": m, "n": n, "k": k,
-                        "numpy_gflops": flops / t_np / 1e9,
-                        "native_gflops": flops / t_mc / 1e9,
-                        "ratio": ratio,
-                        "peak_pct": 100 * flops / t_mc / 1e9 / peaks[(name, threads)],
-                        "numpy_us": t_np * 1e6, "native_us": t_mc * 1e6,
-                    })
+                    results.append(
+                        {
+                            "shape": label,
+                            "dtype": name,
+                            "threads": threads,
+                            "m": m,
+                            "n": n,
+                            "k": k,
+                            "numpy_gflops": flops / t_np / 1e9,
+                            "native_gflops": flops / t_mc / 1e9,
+                            "ratio": ratio,
+                            "peak_pct": 100
+                            * flops
+                            / t_mc
+                            / 1e9
+                            / peaks[(name, threads)],
+                            "numpy_us": t_np * 1e6,
+                            "native_us": t_mc * 1e6,
+                        }
+                    )
                     r = results[-1]
-                    print(f"  {threads}t {name} {label:22s} np {r['numpy_gflops']:6.1f} "
-                          f"mc {r['native_gflops']:6.1f}  x{ratio:.2f}", file=sys.stderr)
+                    print(
+                        f"  {threads}t {name} {label:22s} np {r['numpy_gflops']:6.1f} "
+                        f"mc {r['native_gflops']:6.1f}  x{ratio:.2f}",
+                        file=sys.stderr,
+                    )
     print_table(
         results,
         [
@@ -147,8 +184,11 @@ def main() -> None:
             ("native_us", "native µs", ".1f"),
         ],
     )
-    payload = {"environment": env, "fma_peak_gflops": {f"{d} {t}t": p for (d, t), p in peaks.items()},
-               "results": results}
+    payload = {
+        "environment": env,
+        "fma_peak_gflops": {f"{d} {t}t": p for (d, t), p in peaks.items()},
+        "results": results,
+    }
     path = write_json("gemm", payload)
     print(f"wrote {path}", file=sys.stderr)
 

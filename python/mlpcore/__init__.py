@@ -10,7 +10,9 @@ try:
     from . import _core
 except ImportError as exc:  # pragma: no cover - depends on the installation
     if "MLPCORE_ISA" in str(exc):  # a forced kernel set this CPU cannot run
-        raise ImportError(f"{exc} (unset MLPCORE_ISA to choose automatically)") from None
+        raise ImportError(
+            f"{exc} (unset MLPCORE_ISA to choose automatically)"
+        ) from None
     raise ImportError(
         "mlpcore's compiled core (mlpcore._core) is missing or broken. Install the "
         "package with `pip install .` (it builds the C++ extension), rather than "

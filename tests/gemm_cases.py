@@ -1,0 +1,157 @@
+"""GEMM cases shared by test_gemm.py and the per-ISA subprocess runs.
+
+Every case is checked against an independent reference: the product of the operands
+in higher precision (float64 for float32 inputs, np.longdouble for float64 inputs),
+with KERNELS.md §2.7's elementwise forward-error bound
+``|C - R| <= 2 K u (|alpha| |op(A)| |op(B)| + |beta| |C0|)`` (plus one u |R| for the
+final rounding and the alpha/beta epilogue).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+#: operand layouts: how an (r, c) operand is laid out in memory
+LAYOUTS = ("C", "F", "strided", "negative", "offset")
+
+
+def arrange(x: np.ndarray, layout: str) -> np.ndarray:
+    """The same values as ``x`` in another memory layout (a view where possible)."""
+    if layout == "C":
+        return np.ascontiguousarray(x)
+    if layout == "F":
+        return np.asfortranarray(x)
+    r, c = x.shape
+    if layout == "strided":
+        big = np.zeros((2 * r + 1, 3 * c + 2), x.dtype)
+        big[1::2, 2::3] = x
+        return big[1::2, 2::3]
+    if layout == "negative":
+        big = np.ascontiguousarray(x[::-1, ::-1])
+        return big[::-1, ::-1]
+    if layout == "offset":
+        big = np.zeros((r + 1, c + 3), x.dtype)
+        big[1:, 3:] = x
+        return big[1:, 3:]
+    raise ValueError(layout)
+
+
+def reference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    wide = np.float64 if a.dtype == np.float32 else np.longdouble
+    return a.astype(wide) @ b.astype(wide)
+
+
+def check(
+    m: int,
+    n: int,
+    k: int,
+    dtype: Any,
+    trans_a: bool = False,
+    trans_b: bool = False,
+    alpha: float = 1.0,
+    beta: float = 0.0,
+    layout_a: str = "C",
+    layout_b: str = "C",
+    layout_c: str = "C",
+    seed: int = 0,
+) -> np.ndarray:
+    """Run one product through ``_core.gemm`` and assert the error bound; returns C."""
+    from mlpcore import _core
+
+    rng = np.random.default_rng(seed)
+    a0 = rng.standard_normal((k, m) if trans_a else (m, k)).astype(dtype)
+    b0 = rng.standard_normal((n, k) if trans_b else (k, n)).astype(dtype)
+    c0 = rng.standard_normal((m, n)).astype(dtype)
+    a, b = arrange(a0, layout_a), arrange(b0, layout_b)
+    out = arrange(c0.copy(), layout_c)
+    if beta == 0.0:
+        out[...] = np.nan  # beta == 0 must never read C
+    _core.gemm(a, b, out, trans_a, trans_b, alpha, beta)
+    op_a, op_b = (a0.T if trans_a else a0), (b0.T if trans_b else b0)
+    exact = alpha * reference(op_a, op_b) + beta * c0.astype(np.longdouble)
+    u = float(np.finfo(dtype).eps) / 2
+    scale = abs(alpha) * (np.abs(op_a).astype(np.float64) @ np.abs(op_b)) + abs(
+        beta
+    ) * np.abs(c0)
+    bound = 2 * max(k, 1) * u * scale + 2 * u * np.abs(exact.astype(np.float64))
+    err = np.abs(out.astype(np.longdouble) - exact).astype(np.float64)
+    assert np.all(np.isfinite(out)), (m, n, k, trans_a, trans_b)
+    worst = float(np.max(err - bound)) if err.size else 0.0
+    assert worst <= float(np.finfo(dtype).tiny), (
+        f"gemm {m}x{n}x{k} {np.dtype(dtype).name} ta={trans_a} tb={trans_b} "
+        f"alpha={alpha} beta={beta} layouts={layout_a},{layout_b},{layout_c}: "
+        f"error exceeds the bound by {worst:.3e}"
+    )
+    return np.ascontiguousarray(out)
+
+
+def grid(quick: bool = False) -> Iterator[dict[str, Any]]:
+    """Sizes around every register tile and cache block of every ISA (MR 4..32,
+    NR 4..12, KC 256/384, MC 96..384), all transposes, alpha/beta, layouts."""
+    trans = [(False, False), (False, True), (True, False), (True, True)]
+    ms = range(1, 34) if not quick else [1, 2, 7, 8, 9, 15, 16, 17, 31, 33]
+    for dtype in (np.float32, np.float64):
+        for i, m in enumerate(ms):
+            ta, tb = trans[i % 4]
+            yield dict(m=m, n=7, k=5, dtype=dtype, trans_a=ta, trans_b=tb)
+            yield dict(m=7, n=m, k=3, dtype=dtype, trans_a=tb, trans_b=ta)
+        for i, k in enumerate([1, 2, 255, 256, 257, 383, 384, 385, 769]):
+            ta, tb = trans[i % 4]
+            yield dict(m=19, n=13, k=k, dtype=dtype, trans_a=ta, trans_b=tb)
+        for m, n, k in [(145, 127, 385), (97, 70, 300), (40, 65, 257), (385, 9, 64)]:
+            for ta, tb in trans:
+                yield dict(m=m, n=n, k=k, dtype=dtype, trans_a=ta, trans_b=tb)
+        for alpha, beta in [(2.0, 0.0), (-0.5, 1.0), (1.0, 0.25), (0.0, 2.0)]:
+            for m, n, k in [(33, 20, 7), (70, 130, 600)]:
+                yield dict(m=m, n=n, k=k, dtype=dtype, alpha=alpha, beta=beta)
+        for j, layout in enumerate(LAYOUTS):
+            for ta, tb in trans:
+                yield dict(
+                    m=37,
+                    n=29,
+                    k=300,
+                    dtype=dtype,
+                    trans_a=ta,
+                    trans_b=tb,
+                    beta=0.5 if j % 2 else 0.0,
+                    layout_a=layout,
+                    layout_b=LAYOUTS[(j + 1) % len(LAYOUTS)],
+                    layout_c=LAYOUTS[(j + 2) % len(LAYOUTS)],
+                )
+
+
+#: products whose bits are compared between ISA paths (AVX2 vs AVX-512)
+FINGERPRINT = [
+    (np.float32, 145, 127, 785, False, False),
+    (np.float32, 33, 64, 300, True, False),
+    (np.float64, 97, 70, 600, False, True),
+    (np.float64, 10, 128, 257, True, True),
+]
+
+
+def fingerprint() -> list[np.ndarray]:
+    return [
+        check(m, n, k, dt, trans_a=ta, trans_b=tb, seed=7)
+        for dt, m, n, k, ta, tb in FINGERPRINT
+    ]
+
+
+def main(save: str | None = None) -> None:
+    """Subprocess entry: the whole grid under the ISA forced by MLPCORE_ISA."""
+    from mlpcore import _core
+
+    for threads in (1, 2):
+        _core.set_num_threads(threads)
+        for case in grid(quick=threads > 1):
+            check(**case)
+    if save:
+        np.savez(save, *fingerprint())
+    print(_core.kernel_isa())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else None)

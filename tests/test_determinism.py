@@ -1,0 +1,111 @@
+"""Bit-identical results for any thread count, from concurrent Python threads, and
+in a forked child (the persistent pool is rebuilt there)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import mlpcore as mc
+import numpy as np
+import pytest
+
+NATIVE = mc.get_backend("native")
+
+
+@pytest.fixture
+def restore_threads() -> Iterator[None]:
+    saved = mc.get_num_threads()
+    yield
+    mc.set_num_threads(saved)
+
+
+def products(dtype: Any) -> list[Callable[[], np.ndarray]]:
+    """GEMMs large enough to be split over threads, along M and along N."""
+    rng = np.random.default_rng(5)
+    cases = []
+    for m, n, k, ta, tb in [
+        (300, 200, 100, False, False),
+        (64, 700, 300, True, False),
+        (513, 10, 800, False, True),
+        (7, 900, 700, True, True),
+    ]:
+        a = rng.standard_normal((k, m) if ta else (m, k)).astype(dtype)
+        b = rng.standard_normal((n, k) if tb else (k, n)).astype(dtype)
+        cases.append(
+            lambda a=a, b=b, ta=ta, tb=tb: NATIVE.gemm(a, b, trans_a=ta, trans_b=tb)
+        )
+    x = rng.standard_normal((96, 784)).astype(dtype)
+    w = rng.standard_normal((784, 256)).astype(dtype) / 28
+    bias = rng.standard_normal(256).astype(dtype)
+    for act in ("relu", "sigmoid", "softmax"):
+        cases.append(lambda act=act: np.stack(NATIVE.dense_forward(x, w, bias, act)))
+    z, a_ = NATIVE.dense_forward(x, w, bias, "tanh")
+    ga = rng.standard_normal(z.shape).astype(dtype)
+
+    def backward() -> np.ndarray:
+        gx, gw, gb = NATIVE.dense_backward(x, w, z, a_, ga, "tanh")
+        return np.concatenate([gx.ravel(), gw.ravel(), gb])
+
+    cases.append(backward)
+    return cases
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_same_bits_for_1_2_3_threads(dtype: Any, restore_threads: None) -> None:
+    results = {}
+    for threads in (1, 2, 3):
+        mc.set_num_threads(threads)
+        results[threads] = [f() for f in products(dtype)]
+    for threads in (2, 3):
+        for x, y in zip(results[1], results[threads], strict=True):
+            assert np.array_equal(x, y)
+
+
+def test_concurrent_python_threads(restore_threads: None) -> None:
+    mc.set_num_threads(2)
+    cases = products(np.float32) + products(np.float64)
+    expected = [f() for f in cases]
+
+    def run(i: int) -> bool:
+        return all(
+            np.array_equal(cases[j](), expected[j])
+            for j in range(i % len(cases), len(cases))
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(pool.map(run, range(12)))
+
+
+def test_forked_child_computes_correctly() -> None:
+    script = textwrap.dedent(
+        """
+        import os
+        import numpy as np
+        import mlpcore as mc
+
+        mc.set_num_threads(2)
+        be = mc.get_backend("native")
+        rng = np.random.default_rng(0)
+        a, b = rng.standard_normal((400, 300)), rng.standard_normal((300, 200))
+        before = be.gemm(a, b)  # starts the pool in the parent
+        pid = os.fork()
+        if pid == 0:
+            ok = np.array_equal(be.gemm(a, b), before)
+            ok = ok and np.allclose(before, a @ b, rtol=1e-12, atol=1e-10)
+            os._exit(0 if ok else 3)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0, status
+        assert np.array_equal(be.gemm(a, b), before)
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "ok"
