@@ -7,12 +7,15 @@
 // the batch. Loops: jc over N by NC | pc over K (near-equal KC chunks) | ic over M by
 // MC | jr by NR | ir by MR -> micro-kernel (kernels/kernel_table.hpp).
 //
-// Packing: B blocks are always packed into NR-wide micro-panels (they are reused by
-// every MR panel of A). A is read in place when it is contiguous along M ("direct":
-// the common z = x W case, where packing the weights would cost as much as a small
-// batch's compute); otherwise, and for the ragged last MR panel, it is packed. Packing
-// absorbs transposes and any strides. Buffers are thread-local, 64-byte aligned and
-// grow-only.
+// Packing: B blocks are packed into NR-wide micro-panels (reused by every MR panel of
+// A) unless M is short (<= 2 MR, e.g. a 10-class output layer), where the kernel
+// broadcasts B straight from the caller's memory. A is read in place when it is
+// contiguous along M and N is small (<= 64: the z = x W case at small batch, where
+// packing the weights would cost as much as the product); otherwise, and for the
+// ragged last MR panel, it is packed - through the ISA's SIMD transpose when A is
+// contiguous along K (the input-gradient product dY W^T). Packing absorbs transposes
+// and any strides. Buffers are thread-local, 64-byte aligned and grow-only. A single
+// column (batch 1) runs the ISA's tall matrix-vector kernel.
 //
 // Exactness: partial sums after a K chunk are stored in C itself (beta == 0: C is
 // write-only for the caller, so this never reads the caller's values) or in a
@@ -50,20 +53,8 @@ using kernels::TileArgs;
 // with bench/gemm.py on the 2-core VM).
 constexpr double kWorkPerThread = 400000.0;
 
-index_t direct_max_n() {
-    static const index_t v = [] {
-        const char* e = std::getenv("MLPCORE_TUNE_DIRECT_N");
-        return e ? static_cast<index_t>(std::atoll(e)) : index_t{64};
-    }();
-    return v;
-}
-double work_per_thread() {
-    static const double v = [] {
-        const char* e = std::getenv("MLPCORE_TUNE_WORK");
-        return e ? std::atof(e) : kWorkPerThread;
-    }();
-    return v;
-}
+// Largest N for which A is read in place (see gemm_serial).
+constexpr index_t kDirectMaxN = 64;
 
 constexpr index_t round_up(index_t x, index_t r) { return (x + r - 1) / r * r; }
 
@@ -164,7 +155,16 @@ void pack_b_t(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, T* d
 
 template <class T>
 void pack_a(const T* a, index_t rsa, index_t csa, index_t mc, index_t kc, int MR,
-            T* dst) {
+            T* dst, void (*kmajor)(const T*, index_t, index_t, T*)) {
+    if (kmajor != nullptr && csa == 1 && rsa != 1) {
+        // Full panels through the ISA's register transpose; the ragged rest below.
+        const index_t full = mc / MR * MR;
+        for (index_t i0 = 0; i0 < full; i0 += MR) kmajor(a + i0 * rsa, rsa, kc, dst + i0 * kc);
+        if (full == mc) return;
+        a += full * rsa;
+        dst += full * kc;
+        mc -= full;
+    }
     switch (MR) {
         case 4: return pack_a_t<T, 4>(a, rsa, csa, mc, kc, dst);
         case 8: return pack_a_t<T, 8>(a, rsa, csa, mc, kc, dst);
@@ -219,7 +219,7 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
     // Read A in place when it is contiguous along M and reused by few columns (packing
     // it would cost about as much as the product). Large products pack: strided
     // column reads over many pages lose to the contiguous packed panel.
-    const bool direct = pr.rsa == 1 && n <= direct_max_n();
+    const bool direct = pr.rsa == 1 && n <= kDirectMaxN;
 
     Buffers& bufs = thread_buffers();
     const index_t mc_max = std::min(round_up(m, MR), MC);
@@ -253,16 +253,20 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
                     const T* ablk = pr.a + ic * pr.rsa + pc * pr.csa;
                     const index_t m_full = direct ? mc / MR * MR : 0;
                     if (!direct) {
-                        pack_a(ablk, pr.rsa, pr.csa, mc, kc, MR, apack);
+                        pack_a(ablk, pr.rsa, pr.csa, mc, kc, MR, apack,
+                               ker.pack_a_kmajor);
                     } else if (m_full < mc) {
                         pack_a(ablk + m_full, pr.rsa, pr.csa, mc - m_full, kc, MR,
-                               apack);
+                               apack, ker.pack_a_kmajor);
                     }
                     for (index_t jr = 0; jr < nc; jr += NR) {
                         t.n = std::min<index_t>(NR, nc - jr);
                         t.b = direct_b ? bblk + jr * pr.csb : bpack + jr * kc;
-                        for (index_t ir = 0; ir < mc; ir += MR) {
-                            t.m = std::min<index_t>(MR, mc - ir);
+                        for (index_t ir = 0; ir < mc;) {
+                            // A single column of direct A: the tall kernel.
+                            const bool tall = t.n == 1 && ir + ker.tall_mr <= m_full;
+                            const index_t step = tall ? ker.tall_mr : MR;
+                            t.m = std::min<index_t>(step, mc - ir);
                             if (ir < m_full) {
                                 t.a = ablk + ir;
                                 t.lda = pr.csa;
@@ -281,7 +285,12 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
                             t.c = last || !sep ? ct : pt;
                             t.rsc = last || !sep ? pr.rsc : 1;
                             t.csc = last || !sep ? pr.csc : mc_max;
-                            ker.tile[t.n](&t);
+                            if (tall) {
+                                ker.tall(&t);
+                            } else {
+                                ker.tile[t.n](&t);
+                            }
+                            ir += step;
                         }
                         if (last) run_epilogue(pr, ic, jc + jr, mc, t.n);
                     }
@@ -384,7 +393,7 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
     int threads = get_num_threads();
     const double work = static_cast<double>(m) * static_cast<double>(n) *
                         static_cast<double>(k);
-    threads = static_cast<int>(std::min<double>(threads, std::max(1.0, work / work_per_thread())));
+    threads = static_cast<int>(std::min<double>(threads, std::max(1.0, work / kWorkPerThread)));
     if (threads > 1) {
         ParallelJob<T> job{};
         job.pr = &pr;

@@ -43,13 +43,75 @@ struct OpsF64 {
 
 #include "tile_impl.hpp"
 
+// One 16-row panel of a K-contiguous A, 8 x 8 blocks through registers.
+void pack_a_kmajor_f32(const float* a, index_t rsa, index_t kc, float* dst) {
+    index_t p0 = 0;
+    for (; p0 + 8 <= kc; p0 += 8) {
+        for (int h = 0; h < 2; ++h) {
+            const float* s = a + 8 * h * rsa + p0;
+            const __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + rsa);
+            const __m256 r2 = _mm256_loadu_ps(s + 2 * rsa);
+            const __m256 r3 = _mm256_loadu_ps(s + 3 * rsa);
+            const __m256 r4 = _mm256_loadu_ps(s + 4 * rsa);
+            const __m256 r5 = _mm256_loadu_ps(s + 5 * rsa);
+            const __m256 r6 = _mm256_loadu_ps(s + 6 * rsa);
+            const __m256 r7 = _mm256_loadu_ps(s + 7 * rsa);
+            const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+            const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+            const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+            const __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+            const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44);
+            const __m256 s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+            const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44);
+            const __m256 s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+            const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44);
+            const __m256 s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+            const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44);
+            const __m256 s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+            float* d = dst + p0 * 16 + 8 * h;
+            _mm256_storeu_ps(d + 0 * 16, _mm256_permute2f128_ps(s0, s4, 0x20));
+            _mm256_storeu_ps(d + 1 * 16, _mm256_permute2f128_ps(s1, s5, 0x20));
+            _mm256_storeu_ps(d + 2 * 16, _mm256_permute2f128_ps(s2, s6, 0x20));
+            _mm256_storeu_ps(d + 3 * 16, _mm256_permute2f128_ps(s3, s7, 0x20));
+            _mm256_storeu_ps(d + 4 * 16, _mm256_permute2f128_ps(s0, s4, 0x31));
+            _mm256_storeu_ps(d + 5 * 16, _mm256_permute2f128_ps(s1, s5, 0x31));
+            _mm256_storeu_ps(d + 6 * 16, _mm256_permute2f128_ps(s2, s6, 0x31));
+            _mm256_storeu_ps(d + 7 * 16, _mm256_permute2f128_ps(s3, s7, 0x31));
+        }
+    }
+    for (; p0 < kc; ++p0)
+        for (int r = 0; r < 16; ++r) dst[p0 * 16 + r] = a[r * rsa + p0];
+}
+
+// One 8-row panel of a K-contiguous A, 4 x 4 blocks through registers.
+void pack_a_kmajor_f64(const double* a, index_t rsa, index_t kc, double* dst) {
+    index_t p0 = 0;
+    for (; p0 + 4 <= kc; p0 += 4) {
+        for (int h = 0; h < 2; ++h) {
+            const double* s = a + 4 * h * rsa + p0;
+            const __m256d r0 = _mm256_loadu_pd(s), r1 = _mm256_loadu_pd(s + rsa);
+            const __m256d r2 = _mm256_loadu_pd(s + 2 * rsa);
+            const __m256d r3 = _mm256_loadu_pd(s + 3 * rsa);
+            const __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+            const __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+            double* d = dst + p0 * 8 + 4 * h;
+            _mm256_storeu_pd(d + 0 * 8, _mm256_permute2f128_pd(t0, t2, 0x20));
+            _mm256_storeu_pd(d + 1 * 8, _mm256_permute2f128_pd(t1, t3, 0x20));
+            _mm256_storeu_pd(d + 2 * 8, _mm256_permute2f128_pd(t0, t2, 0x31));
+            _mm256_storeu_pd(d + 3 * 8, _mm256_permute2f128_pd(t1, t3, 0x31));
+        }
+    }
+    for (; p0 < kc; ++p0)
+        for (int r = 0; r < 8; ++r) dst[p0 * 8 + r] = a[r * rsa + p0];
+}
+
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
 double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sink); }
 
 const KernelTable kTable = {
     "avx2",
-    {16, 6, 144, 4080, MLPCORE_TILES6(OpsF32)},
-    {8, 6, 96, 4080, MLPCORE_TILES6(OpsF64)},
+    {16, 6, 144, 4080, MLPCORE_TILES6(OpsF32), &pack_a_kmajor_f32, 64, &tall_kernel<OpsF32, 8>},
+    {8, 6, 96, 4080, MLPCORE_TILES6(OpsF64), &pack_a_kmajor_f64, 32, &tall_kernel<OpsF64, 8>},
     &probe_f32,
     &probe_f64,
 };

@@ -55,6 +55,15 @@ struct GemmKernel {
     // tile[w] computes w <= nr columns of a B micro-panel packed nr wide (args->n
     // <= w); tile[nr] is the full tile. Entries past nr are null.
     void (*tile[kMaxNR + 1])(const TileArgs<T>* args);
+    // Optional (may be null): packs one full MR-tall panel of an A stored along K
+    // (A(i, p) = a[i * rsa + p]): dst[p * MR + i] = A(i, p) for p < kc. A SIMD
+    // transpose; the portable driver loop is the fallback.
+    void (*pack_a_kmajor)(const T* a, index_t rsa, index_t kc, T* dst);
+    // One column, tall_mr rows (n == 1, m <= tall_mr), same contract as tile: the
+    // matrix-vector case (batch 1), where a 2-vector tile would leave the FMA units
+    // waiting on two dependency chains.
+    int tall_mr;
+    void (*tall)(const TileArgs<T>* args);
 };
 
 struct KernelTable {

@@ -103,6 +103,62 @@ void tile_kernel(const TileArgs<typename Ops::T>* args) {
     }
 }
 
+// One column of MV vectors (the matrix-vector case): MV independent chains.
+template <class Ops, int MV>
+void tall_kernel(const TileArgs<typename Ops::T>* args) {
+    using T = typename Ops::T;
+    using V = typename Ops::V;
+    constexpr int L = Ops::L;
+    constexpr int MR = MV * L;
+    const TileArgs<T>& t = *args;
+    const bool full = t.m == MR;
+    V c[MV];
+    alignas(64) T buf[MR];
+    if (t.part == nullptr) {
+#pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v) c[v] = Ops::zero();
+    } else if (full && t.rsp == 1) {
+#pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v) c[v] = Ops::load(t.part + v * L);
+    } else {
+        for (int q = 0; q < MR; ++q) buf[q] = T(0);
+        for (index_t i = 0; i < t.m; ++i) buf[i] = t.part[i * t.rsp];
+#pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v) c[v] = Ops::load(buf + v * L);
+    }
+    const T* a = t.a;
+    const T* b = t.b;
+#pragma GCC unroll 2
+    for (index_t p = 0; p < t.kc; ++p) {
+        const V bj = Ops::set1(*b);
+#pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v) c[v] = Ops::madd(Ops::load(a + v * L), bj, c[v]);
+        a += t.lda;
+        b += t.rsb;
+    }
+    const bool scale = t.final && t.alpha != T(1);
+    const bool add_c = t.final && t.beta != T(0);
+    if (full && t.rsc == 1) {
+        const V va = Ops::set1(t.alpha), vb = Ops::set1(t.beta);
+#pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v) {
+            V r = scale ? Ops::mul(va, c[v]) : c[v];
+            if (add_c) r = Ops::add(r, Ops::mul(vb, Ops::load(t.c + v * L)));
+            Ops::store(t.c + v * L, r);
+        }
+        return;
+    }
+#pragma GCC unroll 16
+    for (int v = 0; v < MV; ++v) Ops::store(buf + v * L, c[v]);
+    for (index_t i = 0; i < t.m; ++i) {
+        T* dst = t.c + i * t.rsc;
+        T s = buf[i];
+        if (scale) s = t.alpha * s;
+        if (add_c) s = s + t.beta * *dst;
+        *dst = s;
+    }
+}
+
 // FMA-throughput probe: 12 independent dependency chains (enough to cover latency x
 // issue width on current cores), `iters` rounds. Returns the flops performed.
 template <class Ops>
