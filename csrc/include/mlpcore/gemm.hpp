@@ -9,14 +9,20 @@
 //   - When beta == 0, C is write-only: it is never read (it may hold NaN or garbage).
 //   - k == 0 gives C <- beta * C (or zeros when beta == 0).
 //   - Every element C(i, j) is the sequential sum over p = 0, 1, ..., k-1 of
-//     A(i, p) * B(p, j) in precision T (separate multiply and add, no FMA contraction),
-//     followed by the epilogue alpha * sum (+ beta * C). Blocking and thread count
-//     never change this order, so results are bit-identical for any set_num_threads()
-//     value.
+//     A(i, p) * B(p, j) in precision T, one multiply-add per step - fused (FMA) with
+//     the avx2/avx512 kernels, a separate multiply and add with the generic ones -
+//     followed by the epilogue alpha * sum (+ beta * C), unfused. Partial sums
+//     between K blocks are stored exactly in T, so neither the blocking, the packed
+//     or in-place path, the thread count nor the choice between avx2 and avx512
+//     changes a bit (generic differs from them by the FMA roundings only).
 // Aliasing: C must not overlap A or B (A and B may overlap each other).
-// Threads: uses up to get_num_threads() workers for products with m*n*k >= 2^22, split
-//   over C's rows or columns, never over k. Safe to call concurrently from several
-//   threads with disjoint outputs (packing buffers are thread-local).
+// Threads: uses up to get_num_threads() workers (a persistent pool; one per 400k of
+//   m*n*k, so small products stay on the caller), split over C's rows or columns,
+//   never over k. Safe to call concurrently from several threads with disjoint
+//   outputs (packing buffers are thread-local; a caller finding the pool busy runs
+//   on its own thread). Works in a child after fork().
+// Kernels: chosen once per process (MLPCORE_ISA or the CPU's widest); see
+//   runtime.hpp kernel_isa().
 // Errors: throws ShapeError when the shapes do not match.
 #pragma once
 
