@@ -55,6 +55,8 @@ constexpr double kWorkPerThread = 400000.0;
 
 // Largest N for which A is read in place (see gemm_serial).
 constexpr index_t kDirectMaxN = 64;
+// K chunk of the single-column (matrix-vector) case.
+constexpr index_t kGemvKC = 32;
 
 constexpr index_t round_up(index_t x, index_t r) { return (x + r - 1) / r * r; }
 
@@ -210,16 +212,22 @@ void run_epilogue(const Problem<T>& pr, index_t i0, index_t j0, index_t mi, inde
 template <class T>
 void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
     const int MR = ker.mr, NR = ker.nr;
-    const index_t MC = ker.mc, NC = ker.nc;
     const index_t m = pr.m, n = pr.n, k = pr.k;
-    const index_t nk = (k + gemm_kc<T>() - 1) / gemm_kc<T>();
-    const index_t kc_max = (k + nk - 1) / nk;
-    // Partial sums go to a separate tile when C's old values are still needed.
-    const bool sep = pr.beta != T(0) && nk > 1;
+    const index_t NC = ker.nc;
     // Read A in place when it is contiguous along M and reused by few columns (packing
     // it would cost about as much as the product). Large products pack: strided
     // column reads over many pages lose to the contiguous packed panel.
     const bool direct = pr.rsa == 1 && n <= kDirectMaxN;
+    // A single column streams A once: short K chunks make the tiles sweep A row by
+    // row (sequential memory) instead of column strip by strip. Partial sums are
+    // exact, so the chunking never changes a bit.
+    const index_t kc_target = direct && n == 1 ? kGemvKC : gemm_kc<T>();
+    const index_t nk = (k + kc_target - 1) / kc_target;
+    const index_t kc_max = (k + nk - 1) / nk;
+    // Partial sums go to a separate tile when C's old values are still needed.
+    const bool sep = pr.beta != T(0) && nk > 1;
+    // Whole tall tiles per MC block in the single-column case.
+    const index_t MC = direct && n == 1 ? round_up(ker.mc, ker.tall_mr) : ker.mc;
 
     Buffers& bufs = thread_buffers();
     const index_t mc_max = std::min(round_up(m, MR), MC);
