@@ -52,6 +52,7 @@ using kernels::TileArgs;
 // the wake-up and the second core's cold caches cost more than they save (measured
 // with bench/gemm.py on the 2-core VM).
 constexpr double kWorkPerThread = 400000.0;
+constexpr int kPartsPerThread = 4;
 
 // Largest N for which A is read in place (see gemm_serial).
 constexpr index_t kDirectMaxN = 64;
@@ -408,12 +409,14 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
         job.ker = &ker;
         const index_t mu = (pr.m + ker.mr - 1) / ker.mr;
         const index_t nu = (pr.n + ker.nr - 1) / ker.nr;
-        job.split_m = mu >= 2 * threads || mu >= nu;
+        job.split_m = mu >= kPartsPerThread * threads || mu >= nu;
         job.unit = job.split_m ? ker.mr : ker.nr;
         job.units = job.split_m ? mu : nu;
-        job.parts = static_cast<int>(std::min<index_t>(threads, job.units));
+        // A few parts per thread: when the other core is busy (a shared host), the
+        // caller picks up the parts a late worker has not claimed.
+        job.parts = static_cast<int>(std::min<index_t>(kPartsPerThread * threads, job.units));
         if (job.parts > 1) {
-            parallel_run(job.parts, &run_part<T>, &job);
+            parallel_run(job.parts, threads, &run_part<T>, &job);
             return;
         }
     }

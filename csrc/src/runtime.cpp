@@ -95,7 +95,7 @@ void probe_part(void* ctx, int t) {
 
 double probe_once(ProbeJob& job, int threads) {
     const auto t0 = std::chrono::steady_clock::now();
-    detail::parallel_run(threads, &probe_part, &job);
+    detail::parallel_run(threads, threads, &probe_part, &job);
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double flops = 0;

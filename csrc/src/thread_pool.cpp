@@ -2,6 +2,7 @@
 // hang after fork, no second runtime competing with OpenBLAS's threads.
 #include "thread_pool.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -33,14 +34,13 @@ constexpr int kMaxWorkers = 255;
 
 class Pool {
 public:
-    void run(int n, void (*fn)(void*, int), void* ctx) {
+    void run(int n, int threads, void (*fn)(void*, int), void* ctx) {
         std::unique_lock<std::mutex> busy(call_mtx_, std::try_to_lock);
         if (!busy.owns_lock() || in_worker_) {
             serial(n, fn, ctx);
             return;
         }
-        if (n - 1 > kMaxWorkers) n = kMaxWorkers + 1;
-        grow(n - 1);
+        grow(std::min(std::min(threads, n) - 1, kMaxWorkers));
         // A worker still leaving the previous job may claim a part of this one: the
         // claim word carries the part count, and the job's fields are published by
         // the release store of that word.
@@ -172,12 +172,12 @@ Pool& pool() {
 
 }  // namespace
 
-void parallel_run(int n, void (*fn)(void* ctx, int part), void* ctx) {
-    if (n <= 1) {
-        for (int t = 0; t < n; ++t) fn(ctx, t);
+void parallel_run(int parts, int threads, void (*fn)(void* ctx, int part), void* ctx) {
+    if (parts <= 1 || threads <= 1) {
+        for (int t = 0; t < parts; ++t) fn(ctx, t);
         return;
     }
-    pool().run(n, fn, ctx);
+    pool().run(parts, threads, fn, ctx);
 }
 
 }  // namespace mlpcore::detail

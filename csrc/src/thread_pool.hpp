@@ -1,10 +1,12 @@
 // Internal: the persistent worker pool behind the multi-threaded kernels.
 //
-// parallel_run(n, fn, ctx) calls fn(ctx, t) once for every t in [0, n) and returns when
-// all calls have finished; the calling thread takes part. Which thread runs which t is
-// unspecified, so callers make each part's result independent of it (the GEMM splits
-// output blocks, never a reduction). Workers are created on first need (n - 1 of
-// them), spin briefly after each job, then sleep on a condition variable.
+// parallel_run(parts, threads, fn, ctx) calls fn(ctx, t) once for every t in
+// [0, parts) on up to `threads` threads (the caller and threads - 1 workers) and
+// returns when all calls have finished. Parts are claimed dynamically, so more parts
+// than threads balance the load when a core is busy with other work; which thread runs
+// which t is unspecified, so callers make each part's result independent of it (the
+// GEMM splits output blocks, never a reduction). Workers are created on first need,
+// spin briefly after each job, then sleep on a condition variable.
 // Reentrancy: a caller that finds the pool busy (another thread's job, or a call from
 // inside a part) runs all n parts itself, sequentially: never a deadlock, same results.
 // fork(): the child drops the parent's pool (its threads do not exist there) and
@@ -14,6 +16,6 @@
 
 namespace mlpcore::detail {
 
-void parallel_run(int n, void (*fn)(void* ctx, int part), void* ctx);
+void parallel_run(int parts, int threads, void (*fn)(void* ctx, int part), void* ctx);
 
 }  // namespace mlpcore::detail
