@@ -48,9 +48,10 @@ namespace {
 using kernels::GemmKernel;
 using kernels::TileArgs;
 
-// Work (M*N*K) each extra thread must receive before a product is split: below it
-// the wake-up and the second core's cold caches cost more than they save (measured
-// with bench/gemm.py on the 2-core VM).
+// Work (M*N*K) each extra thread must receive before a product is split. Measured on
+// the 2-core VM (1 vs 2 threads alternating, float32): 2 threads ran 0.55-0.66x as
+// fast at 410k (wake-up and cold caches cost more than they save) and 1.5-1.75x at
+// 820k, 1.6-2.0x from 1M up.
 constexpr double kWorkPerThread = 400000.0;
 constexpr int kPartsPerThread = 4;
 
@@ -403,15 +404,18 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
     const double work = static_cast<double>(m) * static_cast<double>(n) *
                         static_cast<double>(k);
     threads = static_cast<int>(std::min<double>(threads, std::max(1.0, work / kWorkPerThread)));
-    if (threads > 1) {
+    // A single column (batch 1) is bound by streaming A from memory: splitting it makes
+    // each thread's reads strided and measured slower, so it stays on the caller.
+    if (threads > 1 && pr.n > 1) {
         ParallelJob<T> job{};
         job.pr = &pr;
         job.ker = &ker;
-        const index_t mu = (pr.m + ker.mr - 1) / ker.mr;
+        const index_t mu = (pr.m + ker.mr - 1) / ker.mr;  // (decides the split only)
         const index_t nu = (pr.n + ker.nr - 1) / ker.nr;
         job.split_m = mu >= kPartsPerThread * threads || mu >= nu;
         job.unit = job.split_m ? ker.mr : ker.nr;
-        job.units = job.split_m ? mu : nu;
+        job.units = (job.split_m ? pr.m : pr.n) / job.unit +
+                    ((job.split_m ? pr.m : pr.n) % job.unit != 0);
         // A few parts per thread: when the other core is busy (a shared host), the
         // caller picks up the parts a late worker has not claimed.
         job.parts = static_cast<int>(std::min<index_t>(kPartsPerThread * threads, job.units));
