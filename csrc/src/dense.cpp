@@ -109,9 +109,9 @@ void dense_backward(MatrixView<const T> x, MatrixView<const T> w, MatrixView<con
     }
     for (index_t i = 0; i < n; ++i) {
         if (act != Activation::linear) {
-            activation_backward<T>(act, z.block(i, 0, 1, o), a.block(i, 0, 1, o),
-                                   grad_a.block(i, 0, 1, o),
-                                   MatrixView<T>::row_major(gz_buf.data() + i * o, 1, o));
+            activation_backward<T>(
+                act, z.block(i, 0, 1, o), a.block(i, 0, 1, o), grad_a.block(i, 0, 1, o),
+                MatrixView<T>::row_major(gz_buf.data() + i * o, 1, o));
         }
         const T* g = gz.row_ptr(i);
         const index_t gs = gz.col_stride;

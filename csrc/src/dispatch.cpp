@@ -18,9 +18,11 @@ bool cpu_has(const char* isa) noexcept {
     if (std::strcmp(isa, "avx2") == 0)
         return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     if (std::strcmp(isa, "avx512") == 0)
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-               __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        return __builtin_cpu_supports("avx512f") &&
+               __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512dq") &&
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") &&
+               __builtin_cpu_supports("fma");
 #else
     (void)isa;
 #endif
@@ -41,8 +43,9 @@ Selection choose() {
             std::string avail = "generic";
             for (const char* isa : {"avx2", "avx512"})
                 if (kernels_for(isa) != nullptr) avail += std::string(", ") + isa;
-            s.error = std::string("MLPCORE_ISA: expected one of the kernel sets "
-                                  "available on this CPU (") +
+            s.error = std::string(
+                          "MLPCORE_ISA: expected one of the kernel sets "
+                          "available on this CPU (") +
                       avail + "), got '" + env + "'";
         }
         return s;

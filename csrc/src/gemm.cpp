@@ -133,7 +133,8 @@ void pack_a_t(const T* a, index_t rsa, index_t csa, index_t mc, index_t kc, T* d
                 for (int r = 0; r < MR; ++r) dst[p * MR + r] = src[p * csa + r * rsa];
         } else {
             for (index_t p = 0; p < kc; ++p) {
-                for (index_t r = 0; r < mr; ++r) dst[p * MR + r] = src[p * csa + r * rsa];
+                for (index_t r = 0; r < mr; ++r)
+                    dst[p * MR + r] = src[p * csa + r * rsa];
                 for (index_t r = mr; r < MR; ++r) dst[p * MR + r] = T(0);
             }
         }
@@ -150,7 +151,8 @@ void pack_b_t(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, T* d
                 for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[p * rsb + j * csb];
         } else {
             for (index_t p = 0; p < kc; ++p) {
-                for (index_t j = 0; j < nr; ++j) dst[p * NR + j] = src[p * rsb + j * csb];
+                for (index_t j = 0; j < nr; ++j)
+                    dst[p * NR + j] = src[p * rsb + j * csb];
                 for (index_t j = nr; j < NR; ++j) dst[p * NR + j] = T(0);
             }
         }
@@ -163,7 +165,8 @@ void pack_a(const T* a, index_t rsa, index_t csa, index_t mc, index_t kc, int MR
     if (kmajor != nullptr && csa == 1 && rsa != 1) {
         // Full panels through the ISA's register transpose; the ragged rest below.
         const index_t full = mc / MR * MR;
-        for (index_t i0 = 0; i0 < full; i0 += MR) kmajor(a + i0 * rsa, rsa, kc, dst + i0 * kc);
+        for (index_t i0 = 0; i0 < full; i0 += MR)
+            kmajor(a + i0 * rsa, rsa, kc, dst + i0 * kc);
         if (full == mc) return;
         a += full * rsa;
         dst += full * kc;
@@ -200,7 +203,8 @@ const GemmKernel<double>& kernel_of<double>(const kernels::KernelTable& t) {
 }
 
 template <class T>
-void run_epilogue(const Problem<T>& pr, index_t i0, index_t j0, index_t mi, index_t nj) {
+void run_epilogue(const Problem<T>& pr, index_t i0, index_t j0, index_t mi,
+                  index_t nj) {
     if (pr.ep == nullptr) return;
     const index_t r = pr.r_off + i0, c = pr.c_off + j0;
     if (pr.swapped) {
@@ -401,9 +405,10 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
     }
 
     int threads = get_num_threads();
-    const double work = static_cast<double>(m) * static_cast<double>(n) *
-                        static_cast<double>(k);
-    threads = static_cast<int>(std::min<double>(threads, std::max(1.0, work / kWorkPerThread)));
+    const double work =
+        static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+    threads = static_cast<int>(
+        std::min<double>(threads, std::max(1.0, work / kWorkPerThread)));
     // A single column (batch 1) is bound by streaming A from memory: splitting it makes
     // each thread's reads strided and measured slower, so it stays on the caller.
     if (threads > 1 && pr.n > 1) {
@@ -418,7 +423,8 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
                     ((job.split_m ? pr.m : pr.n) % job.unit != 0);
         // A few parts per thread: when the other core is busy (a shared host), the
         // caller picks up the parts a late worker has not claimed.
-        job.parts = static_cast<int>(std::min<index_t>(kPartsPerThread * threads, job.units));
+        job.parts =
+            static_cast<int>(std::min<index_t>(kPartsPerThread * threads, job.units));
         if (job.parts > 1) {
             parallel_run(job.parts, threads, &run_part<T>, &job);
             return;

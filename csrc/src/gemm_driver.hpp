@@ -20,8 +20,10 @@ template <class T>
 void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
              MatrixView<T> c, const Epilogue* ep);
 
-// The K blocking: K is cut into ceil(K / KC) near-equal chunks, KC depending only on
-// the dtype (so every ISA path blocks K identically).
+// The K blocking: K is cut into ceil(K / KC) near-equal chunks (K = 784, f32: 3 x
+// ~261, not 384 + 384 + 16), KC depending only on the dtype (the single-column case
+// uses shorter chunks, see gemm.cpp). Partial sums between chunks are stored exactly,
+// so the chunking affects speed only, never a bit.
 template <class T>
 constexpr index_t gemm_kc() {
     return sizeof(T) == 4 ? 384 : 256;

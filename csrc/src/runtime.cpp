@@ -119,7 +119,8 @@ double fma_peak_gflops(bool f64, int threads, double seconds) {
     const double per_iter = job.flops[0] / static_cast<double>(job.iters);
     job.iters = std::max(100000L, static_cast<long>(seconds * rate / per_iter));
     double best = 0;
-    for (int round = 0; round < 3; ++round) best = std::max(best, probe_once(job, threads));
+    for (int round = 0; round < 3; ++round)
+        best = std::max(best, probe_once(job, threads));
     return best / 1e9;
 }
 

@@ -81,7 +81,8 @@ private:
             const int t = static_cast<int>(w & 0xffffffffu);
             if (t >= static_cast<int>(w >> 32)) return;
             try {
-                fn_.load(std::memory_order_relaxed)(ctx_.load(std::memory_order_relaxed), t);
+                fn_.load(std::memory_order_relaxed)(
+                    ctx_.load(std::memory_order_relaxed), t);
             } catch (...) {
                 std::lock_guard<std::mutex> lk(m_);
                 if (!error_) error_ = std::current_exception();

@@ -56,10 +56,14 @@ void pack_a_kmajor_f32(const float* a, index_t rsa, index_t kc, float* dst) {
             const __m256 r5 = _mm256_loadu_ps(s + 5 * rsa);
             const __m256 r6 = _mm256_loadu_ps(s + 6 * rsa);
             const __m256 r7 = _mm256_loadu_ps(s + 7 * rsa);
-            const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
-            const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
-            const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
-            const __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+            const __m256 t0 = _mm256_unpacklo_ps(r0, r1),
+                         t1 = _mm256_unpackhi_ps(r0, r1);
+            const __m256 t2 = _mm256_unpacklo_ps(r2, r3),
+                         t3 = _mm256_unpackhi_ps(r2, r3);
+            const __m256 t4 = _mm256_unpacklo_ps(r4, r5),
+                         t5 = _mm256_unpackhi_ps(r4, r5);
+            const __m256 t6 = _mm256_unpacklo_ps(r6, r7),
+                         t7 = _mm256_unpackhi_ps(r6, r7);
             const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44);
             const __m256 s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
             const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44);
@@ -92,8 +96,10 @@ void pack_a_kmajor_f64(const double* a, index_t rsa, index_t kc, double* dst) {
             const __m256d r0 = _mm256_loadu_pd(s), r1 = _mm256_loadu_pd(s + rsa);
             const __m256d r2 = _mm256_loadu_pd(s + 2 * rsa);
             const __m256d r3 = _mm256_loadu_pd(s + 3 * rsa);
-            const __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
-            const __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+            const __m256d t0 = _mm256_unpacklo_pd(r0, r1),
+                          t1 = _mm256_unpackhi_pd(r0, r1);
+            const __m256d t2 = _mm256_unpacklo_pd(r2, r3),
+                          t3 = _mm256_unpackhi_pd(r2, r3);
             double* d = dst + p0 * 8 + 4 * h;
             _mm256_storeu_pd(d + 0 * 8, _mm256_permute2f128_pd(t0, t2, 0x20));
             _mm256_storeu_pd(d + 1 * 8, _mm256_permute2f128_pd(t1, t3, 0x20));
@@ -110,8 +116,10 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 
 const KernelTable kTable = {
     "avx2",
-    {16, 6, 144, 4080, MLPCORE_TILES6(OpsF32), &pack_a_kmajor_f32, 64, &tall_kernel<OpsF32, 8>},
-    {8, 6, 96, 4080, MLPCORE_TILES6(OpsF64), &pack_a_kmajor_f64, 32, &tall_kernel<OpsF64, 8>},
+    {16, 6, 144, 4080, MLPCORE_TILES6(OpsF32), &pack_a_kmajor_f32, 64,
+     &tall_kernel<OpsF32, 8>},
+    {8, 6, 96, 4080, MLPCORE_TILES6(OpsF64), &pack_a_kmajor_f64, 32,
+     &tall_kernel<OpsF64, 8>},
     &probe_f32,
     &probe_f64,
 };

@@ -11,7 +11,8 @@
 #include "kernel_table.hpp"
 
 #if !defined(__AVX512F__) || !defined(__AVX512DQ__) || !defined(__FMA__)
-#error "avx512.cpp must be compiled with -mavx512f -mavx512dq -mavx512bw -mavx512vl -mfma"
+#error \
+    "avx512.cpp must be compiled with -mavx512f -mavx512dq -mavx512bw -mavx512vl -mfma"
 #endif
 
 namespace mlpcore::kernels::avx512 {

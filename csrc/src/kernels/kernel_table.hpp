@@ -1,10 +1,10 @@
 // The only interface between the portable GEMM driver and the ISA-specific files.
 //
 // Each ISA file (generic.cpp, avx2.cpp, avx512.cpp) compiles the same micro-kernel
-// template (tile_impl.hpp) with its own flags, inside its own namespace, and exports one
-// KernelTable through an extern "C" getter. The driver (gemm.cpp) calls kernels only
-// through the table chosen once by dispatch.cpp, so no instruction of a wider ISA is
-// ever reached on a CPU that lacks it. Plain C-compatible types only: no STL here.
+// template (tile_impl.hpp) with its own flags, inside its own namespace, and exports
+// one KernelTable through an extern "C" getter. The driver (gemm.cpp) calls kernels
+// only through the table chosen once by dispatch.cpp, so no instruction of a wider ISA
+// is ever reached on a CPU that lacks it. Plain C-compatible types only: no STL here.
 #pragma once
 
 #include <cstddef>
@@ -50,8 +50,8 @@ inline constexpr int kMaxNR = 16;
 
 template <class T>
 struct GemmKernel {
-    int mr, nr;           // register tile
-    index_t mc, nc;       // cache blocks (multiples of mr / nr)
+    int mr, nr;      // register tile
+    index_t mc, nc;  // cache blocks (multiples of mr / nr)
     // tile[w] computes w <= nr columns of a B micro-panel packed nr wide (args->n
     // <= w); tile[nr] is the full tile. Entries past nr are null.
     void (*tile[kMaxNR + 1])(const TileArgs<T>* args);
@@ -67,7 +67,7 @@ struct GemmKernel {
 };
 
 struct KernelTable {
-    const char* name;     // "generic", "avx2", "avx512"
+    const char* name;  // "generic", "avx2", "avx512"
     GemmKernel<float> sgemm;
     GemmKernel<double> dgemm;
     // FMA-throughput probe: `iters` rounds of independent multiply-adds on vector

@@ -6,8 +6,8 @@
 //   V load(const T*), void store(T*, V) (unaligned), V set1(T), V zero(),
 //   V madd(V a, V b, V c) = a * b + c (fused on FMA ISAs), V mul(V, V), V add(V, V).
 // Every instantiation therefore has internal linkage in an ISA-specific namespace: no
-// symbol compiled with wide-ISA flags can be merged into baseline code (KERNELS.md §3.3).
-// Includes nothing and uses no STL.
+// symbol compiled with wide-ISA flags can be merged into baseline code (KERNELS.md
+// §3.3). Includes nothing and uses no STL.
 
 #define MLPCORE_FORCE_INLINE inline __attribute__((always_inline))
 
@@ -187,17 +187,30 @@ double fma_probe(long iters, typename Ops::T* sink) {
 }
 
 // Tables of tile kernels indexed by the number of columns computed (entry 0 unused).
-#define MLPCORE_TILES4(Ops) \
-    {nullptr, &tile_kernel<Ops, 4, 1>, &tile_kernel<Ops, 4, 2>, &tile_kernel<Ops, 4, 3>, \
-     &tile_kernel<Ops, 4, 4>}
-#define MLPCORE_TILES6(Ops)                                                          \
-    {nullptr, &tile_kernel<Ops, 6, 1>, &tile_kernel<Ops, 6, 2>, &tile_kernel<Ops, 6, 3>, \
-     &tile_kernel<Ops, 6, 4>, &tile_kernel<Ops, 6, 5>, &tile_kernel<Ops, 6, 6>}
-#define MLPCORE_TILES12(Ops)                                                           \
-    {nullptr,                   &tile_kernel<Ops, 12, 1>,  &tile_kernel<Ops, 12, 2>,   \
-     &tile_kernel<Ops, 12, 3>,  &tile_kernel<Ops, 12, 4>,  &tile_kernel<Ops, 12, 5>,   \
-     &tile_kernel<Ops, 12, 6>,  &tile_kernel<Ops, 12, 7>,  &tile_kernel<Ops, 12, 8>,   \
-     &tile_kernel<Ops, 12, 9>,  &tile_kernel<Ops, 12, 10>, &tile_kernel<Ops, 12, 11>,  \
+#define MLPCORE_TILES4(Ops)                                     \
+    {nullptr, &tile_kernel<Ops, 4, 1>, &tile_kernel<Ops, 4, 2>, \
+     &tile_kernel<Ops, 4, 3>, &tile_kernel<Ops, 4, 4>}
+#define MLPCORE_TILES6(Ops)   \
+    {nullptr,                 \
+     &tile_kernel<Ops, 6, 1>, \
+     &tile_kernel<Ops, 6, 2>, \
+     &tile_kernel<Ops, 6, 3>, \
+     &tile_kernel<Ops, 6, 4>, \
+     &tile_kernel<Ops, 6, 5>, \
+     &tile_kernel<Ops, 6, 6>}
+#define MLPCORE_TILES12(Ops)    \
+    {nullptr,                   \
+     &tile_kernel<Ops, 12, 1>,  \
+     &tile_kernel<Ops, 12, 2>,  \
+     &tile_kernel<Ops, 12, 3>,  \
+     &tile_kernel<Ops, 12, 4>,  \
+     &tile_kernel<Ops, 12, 5>,  \
+     &tile_kernel<Ops, 12, 6>,  \
+     &tile_kernel<Ops, 12, 7>,  \
+     &tile_kernel<Ops, 12, 8>,  \
+     &tile_kernel<Ops, 12, 9>,  \
+     &tile_kernel<Ops, 12, 10>, \
+     &tile_kernel<Ops, 12, 11>, \
      &tile_kernel<Ops, 12, 12>}
 
 #undef MLPCORE_FORCE_INLINE
