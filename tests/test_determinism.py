@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import mlpcore as mc
 import numpy as np
 import pytest
+
+import mlpcore as mc
 
 NATIVE = mc.get_backend("native")
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import mlpcore as mc
 import numpy as np
 import pytest
 from gemm_cases import check, grid
+
+import mlpcore as mc
 
 
 def _id(case: dict[str, Any]) -> str:

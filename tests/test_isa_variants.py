@@ -10,9 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import mlpcore as mc
 import numpy as np
 import pytest
+
+import mlpcore as mc
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
