@@ -8,6 +8,7 @@ void register_kernels(py::module_& m);
 void register_losses(py::module_& m);
 void register_optim(py::module_& m);
 void register_runtime(py::module_& m);
+void register_engine(py::module_& m);
 }  // namespace mlpcore::bind
 
 PYBIND11_MODULE(_core, m) {
@@ -16,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
     mlpcore::bind::register_losses(m);
     mlpcore::bind::register_optim(m);
     mlpcore::bind::register_runtime(m);
+    mlpcore::bind::register_engine(m);
 }

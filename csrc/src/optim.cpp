@@ -29,6 +29,12 @@ void sgd_step(MatrixView<T> param, MatrixView<const T> grad, double lr) {
     for (index_t i = 0; i < param.rows; ++i) {
         const VectorView<T> p = param.row(i);
         const VectorView<const T> g = grad.row(i);
+        if (p.stride == 1 && g.stride == 1) {  // the same arithmetic, vectorizable
+            T* __restrict pd = p.data;
+            const T* __restrict gd = g.data;
+            for (index_t j = 0; j < p.size; ++j) pd[j] = pd[j] - lr_t * gd[j];
+            continue;
+        }
         for (index_t j = 0; j < p.size; ++j) p[j] = p[j] - lr_t * g[j];
     }
 }
@@ -44,6 +50,17 @@ void momentum_step(MatrixView<T> param, MatrixView<const T> grad,
         const VectorView<T> p = param.row(i);
         const VectorView<const T> g = grad.row(i);
         const VectorView<T> v = velocity.row(i);
+        if (p.stride == 1 && g.stride == 1 && v.stride == 1) {  // vectorizable copy
+            T* __restrict pd = p.data;
+            const T* __restrict gd = g.data;
+            T* __restrict vd = v.data;
+            for (index_t j = 0; j < p.size; ++j) {
+                const T vj = mu * vd[j] + gd[j];
+                vd[j] = vj;
+                pd[j] = pd[j] - lr_t * (nesterov ? gd[j] + mu * vj : vj);
+            }
+            continue;
+        }
         if (nesterov) {
             for (index_t j = 0; j < p.size; ++j) {
                 const T vj = mu * v[j] + g[j];
@@ -81,6 +98,22 @@ void adam_step(MatrixView<T> param, MatrixView<const T> grad, MatrixView<T> m,
         const VectorView<const T> g = grad.row(i);
         const VectorView<T> mr = m.row(i);
         const VectorView<T> vr = v.row(i);
+        if (p.stride == 1 && g.stride == 1 && mr.stride == 1 && vr.stride == 1) {
+            // the same arithmetic on raw pointers, so the compiler vectorizes it
+            T* __restrict pd = p.data;
+            const T* __restrict gd = g.data;
+            T* __restrict md = mr.data;
+            T* __restrict vd = vr.data;
+            for (index_t j = 0; j < p.size; ++j) {
+                const T gj = gd[j];
+                const T mj = b1 * md[j] + omb1 * gj;
+                const T vj = b2 * vd[j] + omb2 * (gj * gj);
+                md[j] = mj;
+                vd[j] = vj;
+                pd[j] = pd[j] - lr_t * (mj / bc1) / (std::sqrt(vj / bc2) + eps_t);
+            }
+            continue;
+        }
         for (index_t j = 0; j < p.size; ++j) {
             const T gj = g[j];
             const T mj = b1 * mr[j] + omb1 * gj;

@@ -37,7 +37,7 @@ from .losses import LOSSES
 from .network import Gradient, LayerTrace, Network
 from .optim import SGD, Adam, Momentum, Optimizer
 from .runtime import get_num_threads, info, set_num_threads
-from .training import History
+from .training import History, Recorder
 
 __version__: str = _core.__version__
 
@@ -59,6 +59,7 @@ __all__ = [
     "Momentum",
     "Network",
     "Optimizer",
+    "Recorder",
     "ValidationError",
     "__version__",
     "get_backend",

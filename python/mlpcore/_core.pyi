@@ -8,6 +8,7 @@ array, wrong dtype) or ``ValueError`` (everything else), with messages of the fo
 ``"<argument>: expected <...>, got <...>"``.
 """
 
+from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -127,3 +128,47 @@ def available_isas() -> str:
 
 def fma_peak_gflops(dtype: str, threads: int) -> float:
     """Measured multiply-add peak of the selected kernels on ``threads`` threads."""
+
+class Engine:
+    """A whole training step in one call (csrc/include/mlpcore/engine.hpp); private."""
+
+    def __init__(
+        self, dtype: str, sizes: list[int], activations: list[str], loss: str
+    ) -> None: ...
+    def bind(self, params: list[_Array]) -> None:
+        """Use ``[W_0, b_0, W_1, b_1, ...]`` in place."""
+    def sync(self, layers: Sequence[Any]) -> bool:
+        """Bind the layers' current ``W``/``b``; False when they no longer fit."""
+    def set_optimizer(
+        self,
+        kind: str,
+        lr: float,
+        momentum: float,
+        nesterov: bool,
+        beta1: float,
+        beta2: float,
+        eps: float,
+        states: list[_Array],
+    ) -> None: ...
+    def reserve(self, batch: int) -> None: ...
+    def set_input_bound(self, bound: float) -> None:
+        """A bound on |x| over all future steps (< 0: unknown, scanned per step)."""
+    def step(
+        self, x: _Array, y: _Array | _Labels, n: int, t: int, record: bool = False
+    ) -> int:
+        """One step on rows [0, n): 0 applied, 1 loss or 2 gradient not finite."""
+    def forward(self, x: object) -> _Array | None:
+        """The output for a ready float array ``x``, else None."""
+    def reset_epoch(self) -> None: ...
+    @property
+    def loss_sum(self) -> float: ...
+    @property
+    def correct(self) -> int: ...
+    @property
+    def last_loss(self) -> float: ...
+    @property
+    def bad_layer(self) -> int: ...
+    @property
+    def nonfinite_activation(self) -> int: ...
+    @property
+    def grad_norms(self) -> list[float]: ...

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from ._engine import engine_for
 from ._validation import (
     as_array,
     check_choice,
@@ -27,7 +28,7 @@ from .losses import LOSSES, loss_names
 if TYPE_CHECKING:
     from .explain import Explanation
     from .optim import Optimizer
-    from .training import History
+    from .training import History, Recorder
 
 __all__ = ["Gradient", "LayerTrace", "Network"]
 
@@ -210,6 +211,11 @@ class Network:
         ndarray (n_samples, n_out)
             In the network's dtype.
         """
+        if self._backend.name == "native":
+            # one C++ call for all layers when X is already a ready float array
+            output = engine_for(self).core.forward(X)
+            if output is not None:
+                return output
         return self._forward(self._inputs(X))[-1].a
 
     __call__ = forward
@@ -391,6 +397,7 @@ class Network:
         shuffle: bool = True,
         validation_data: tuple[object, object] | None = None,
         verbose: bool = False,
+        record: Recorder | None = None,
     ) -> History:
         """Train by minibatch gradient descent; see :func:`mlpcore.training.fit`."""
         from .training import fit
@@ -405,6 +412,7 @@ class Network:
             shuffle=shuffle,
             validation_data=validation_data,
             verbose=verbose,
+            record=record,
         )
 
     def save(self, path: str | Path) -> None:

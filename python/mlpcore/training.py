@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from .network import Network
 
-__all__ = ["History", "fit"]
+__all__ = ["History", "Recorder", "fit"]
 
 
 @dataclass
@@ -83,6 +83,27 @@ def _deferred_interrupt() -> Iterator[list[bool]]:
         signal.signal(signal.SIGINT, previous)
 
 
+@dataclass
+class Recorder:
+    """Per-step introspection of a :meth:`Network.fit` run (``fit(..., record=rec)``).
+
+    Recording forms every gradient explicitly (the engine's fused SGD/momentum update
+    is skipped), so it costs a little speed; without a recorder nothing is recorded.
+    """
+
+    #: loss of every applied step, in order
+    loss: list[float] = field(default_factory=list)
+    #: per step: (‖∂C/∂W₀‖, ‖∂C/∂b₀‖, ‖∂C/∂W₁‖, ...) Frobenius norms
+    grad_norms: list[tuple[float, ...]] = field(default_factory=list)
+    #: (epoch, step, "activation" | "loss" | "gradient", layer index or -1) of the first
+    #: NaN/Inf seen, else None
+    first_nonfinite: tuple[int, int, str, int] | None = None
+
+    def _note(self, epoch: int, step: int, what: str, layer: int) -> None:
+        if self.first_nonfinite is None:
+            self.first_nonfinite = (epoch, step, what, layer)
+
+
 def fit(
     net: Network,
     X: object,
@@ -94,12 +115,20 @@ def fit(
     shuffle: bool = True,
     validation_data: tuple[object, object] | None = None,
     verbose: bool = False,
+    record: Recorder | None = None,
 ) -> History:
     """Train ``net`` on (X, y) by minibatch gradient descent.
 
+    On the native backend with a stock :class:`SGD`, :class:`Momentum` or
+    :class:`Adam`, every step is one call into the C++ training engine (forward,
+    loss, backward and update, GIL released, no allocation), fed by the Cython data
+    source; otherwise the Python step runs the backend's kernels one by one.
+
     Parameters
     ----------
-    X : array_like (n_samples, n_in)
+    X : array_like (n_samples, n_in) or scipy.sparse matrix
+        Used as given (any numeric dtype, order, strides, ``np.memmap``); each batch
+        is converted to the network's dtype on its own, the whole set never is.
     y : array_like
         Targets: (n_samples, n_out), (n_samples,) for one output, or integer labels
         (n_samples,) for cross_entropy.
@@ -115,6 +144,8 @@ def fit(
         Evaluated after every epoch.
     verbose : bool
         Show a tqdm progress bar with the running metrics.
+    record : Recorder, optional
+        Filled with per-step losses, gradient norms and the first NaN/Inf.
 
     Returns
     -------
@@ -126,6 +157,8 @@ def fit(
         When a loss or gradient becomes NaN/Inf. The failing step is not applied,
         so the network keeps its last finite weights.
     """
+    from ._engine import engine_for, optimizer_kind
+    from ._source import make_source
     from .network import count_correct
 
     if optimizer is None:
@@ -134,11 +167,13 @@ def fit(
         raise DTypeError(
             f"optimizer: expected an mlpcore optimizer, got {describe(optimizer)}"
         )
+    if record is not None and not isinstance(record, Recorder):
+        raise DTypeError(
+            f"record: expected an mlpcore Recorder, got {describe(record)}"
+        )
     epochs = check_int(epochs, "epochs")
     batch_size = check_int(batch_size, "batch_size")
-    x = net._inputs(X)
-    check_finite(x, "X")
-    t = net._targets(y, x.shape[0])
+    source, x_bound = make_source(net, X, y, batch_size)
     validation = None
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
@@ -152,9 +187,12 @@ def fit(
             net._targets(validation_data[1], x_val.shape[0], "validation_data[1]"),
         )
 
-    n = x.shape[0]
+    n = source.X.shape[0]
     per_row = net.n_out if net.loss == "binary_cross_entropy" else 1
     steps_per_epoch = -(-n // batch_size)
+    xb, yb = source.x_batch, source.y_batch
+    kind = optimizer_kind(optimizer) if net.backend.name == "native" else None
+    engine = engine_for(net) if kind is not None else None
     history = History()
     bar = _progress(verbose, epochs * steps_per_epoch)
     # Overflow to Inf/NaN is reported once, as a DivergenceError, not as warnings.
@@ -164,17 +202,40 @@ def fit(
     ):
         for epoch in range(1, epochs + 1):
             started = time.perf_counter()
-            order = net.rng.permutation(n) if shuffle else np.arange(n)
+            if shuffle:
+                source.set_order(net.rng.permutation(n))
             loss_sum, correct = 0.0, 0
+            if engine is not None:
+                # fit runs no user code between steps: binding once per epoch keeps
+                # the engine on the layers' current arrays
+                engine = engine_for(net)
+                engine.prepare(net, optimizer, kind, xb.shape[0])  # type: ignore[arg-type]
+                engine.core.set_input_bound(x_bound)
+                engine.core.reset_epoch()
+                step_fn = engine.core.step
             for step, start in enumerate(range(0, n, batch_size), start=1):
-                rows = order[start : start + batch_size]
-                xb, tb = x[rows], t[rows]
-                loss, grads, output = net._backprop(xb, tb)
-                _check_step(net, xb, loss, grads, epoch, step, history)
-                optimizer.apply(net, grads)
-                loss_sum += loss * len(rows)
-                if net.is_classifier:
-                    correct += count_correct(net.loss, output, tb)
+                m = source.fill(start, start + batch_size)
+                if engine is not None:
+                    status = step_fn(xb, yb, m, optimizer.steps + 1, record is not None)
+                    if record is not None:
+                        _record_engine(record, engine.core, status, epoch, step)
+                    if status:
+                        # nothing was applied: redo the step on the checked path,
+                        # which locates the first non-finite value and raises
+                        _engine_diverged(
+                            net, xb[:m], yb[:m], engine.core, epoch, step, history
+                        )
+                    optimizer.steps += 1
+                else:
+                    x_step, t_step = xb[:m], yb[:m]
+                    loss, grads, output = net._backprop(x_step, t_step)
+                    if record is not None:
+                        _record_python(record, net, x_step, loss, grads, epoch, step)
+                    _check_step(net, x_step, loss, grads, epoch, step, history)
+                    optimizer.apply(net, grads)
+                    loss_sum += loss * m
+                    if net.is_classifier:
+                        correct += count_correct(net.loss, output, t_step)
                 if bar is not None:
                     bar.update(1)
                 if interrupted[0]:
@@ -182,6 +243,8 @@ def fit(
                     break
             if history.interrupted:
                 break
+            if engine is not None:
+                loss_sum, correct = engine.core.loss_sum, engine.core.correct
             history.loss.append(loss_sum / n)
             if net.is_classifier:
                 history.accuracy.append(correct / (n * per_row))
@@ -196,6 +259,72 @@ def fit(
     if bar is not None:
         bar.close()
     return history
+
+
+def _record_engine(
+    record: Recorder, core: Any, status: int, epoch: int, step: int
+) -> None:
+    if core.nonfinite_activation >= 0:
+        record._note(epoch, step, "activation", core.nonfinite_activation)
+    if status == 1:
+        record._note(epoch, step, "loss", -1)
+        return
+    if status == 2:
+        record._note(epoch, step, "gradient", core.bad_layer)
+        return
+    record.loss.append(core.last_loss)
+    record.grad_norms.append(tuple(core.grad_norms))
+
+
+def _record_python(
+    record: Recorder,
+    net: Network,
+    x: Any,
+    loss: float,
+    grads: list[Any],
+    epoch: int,
+    step: int,
+) -> None:
+    for i, trace in enumerate(net._forward(x)):
+        if not np.isfinite(trace.a).all():
+            record._note(epoch, step, "activation", i)
+            break
+    if not np.isfinite(loss):
+        record._note(epoch, step, "loss", -1)
+        return
+    norms: list[float] = []
+    for i, grad in enumerate(grads):
+        if not (np.isfinite(grad.W).all() and np.isfinite(grad.b).all()):
+            record._note(epoch, step, "gradient", i)
+            return
+        norms += [float(np.linalg.norm(grad.W)), float(np.linalg.norm(grad.b))]
+    record.loss.append(float(loss))
+    record.grad_norms.append(tuple(norms))
+
+
+def _engine_diverged(
+    net: Network,
+    x: Any,
+    t: Any,
+    core: Any,
+    epoch: int,
+    step: int,
+    history: History,
+) -> None:
+    """Raise the DivergenceError of a step the engine refused (it applied nothing)."""
+    loss, grads, _ = net._backprop(x, t)
+    _check_step(net, x, loss, grads, epoch, step, history)
+    # the Python step found it finite (a rounding edge): report the engine's finding
+    layer = core.bad_layer if core.bad_layer >= 0 else len(net.layers) - 1
+    raise DivergenceError(
+        f"training diverged at epoch {epoch}, step {step}: the loss is {core.last_loss}; "
+        f"first non-finite values: the gradient of layers[{layer}]. The network keeps "
+        "its last finite weights (try a smaller learning rate)",
+        epoch=epoch,
+        step=step,
+        layer=layer,
+        history=history,
+    )
 
 
 def _check_step(

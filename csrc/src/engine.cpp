@@ -1,0 +1,438 @@
+// The training engine (see engine.hpp for the contract and the divergence proof).
+#include "mlpcore/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "mlpcore/errors.hpp"
+#include "mlpcore/gemm.hpp"
+#include "mlpcore/optim.hpp"
+
+namespace mlpcore {
+namespace {
+
+// max |v| over a view; +inf when any element is NaN or Inf. Works on the bit
+// patterns: without the sign bit, IEEE values order like unsigned integers and every
+// NaN sorts above Inf, so one integer max (which vectorizes) finds both.
+template <class T>
+double max_abs(MatrixView<const T> v) {
+    using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    constexpr U mask = ~(U(1) << (8 * sizeof(U) - 1));
+    U m = 0;
+    for (index_t i = 0; i < v.rows; ++i) {
+        const T* r = v.row_ptr(i);
+        if (v.col_stride == 1) {
+            for (index_t j = 0; j < v.cols; ++j) {
+                U b;
+                std::memcpy(&b, r + j, sizeof(U));
+                b &= mask;
+                m = b > m ? b : m;
+            }
+        } else {
+            for (index_t j = 0; j < v.cols; ++j) {
+                U b;
+                std::memcpy(&b, r + j * v.col_stride, sizeof(U));
+                b &= mask;
+                m = b > m ? b : m;
+            }
+        }
+    }
+    T out;
+    std::memcpy(&out, &m, sizeof(T));
+    return std::isfinite(out) ? static_cast<double>(out)
+                              : std::numeric_limits<double>::infinity();
+}
+
+template <class T>
+double sum_squares(MatrixView<const T> v) {
+    double s = 0.0;
+    for (index_t i = 0; i < v.rows; ++i)
+        for (index_t j = 0; j < v.cols; ++j) {
+            const double e = static_cast<double>(v(i, j));
+            s += e * e;
+        }
+    return s;
+}
+
+// gb (1, o) <- column sums of d (n, o), sequential from row 0, in T (as dense.hpp).
+template <class T>
+void column_sums(MatrixView<const T> d, MatrixView<T> gb) {
+    T* g = gb.data;
+    for (index_t j = 0; j < d.cols; ++j) g[j] = T(0);
+    for (index_t i = 0; i < d.rows; ++i) {
+        const T* r = d.row_ptr(i);
+        for (index_t j = 0; j < d.cols; ++j) g[j] = g[j] + r[j];
+    }
+}
+
+// out (1, o) <- x (1, k) W (k, o) for a W with contiguous rows: one streaming pass over
+// W (an axpy per row of W), the same sequential sum over k as gemm.hpp; used for a
+// batch of one, where a blocked GEMM's set-up costs more than the arithmetic.
+template <class T>
+void row_times_matrix(MatrixView<const T> x, MatrixView<const T> w, T* out) {
+    const index_t o = w.cols, k = w.rows;
+    for (index_t j = 0; j < o; ++j) out[j] = T(0);
+    index_t p = 0;
+    // Four rows of W per pass over `out`: the additions stay in order p, p+1, ...
+    for (; p + 4 <= k; p += 4) {
+        const T x0 = x(0, p), x1 = x(0, p + 1), x2 = x(0, p + 2), x3 = x(0, p + 3);
+        const T* __restrict w0 = w.row_ptr(p);
+        const T* __restrict w1 = w.row_ptr(p + 1);
+        const T* __restrict w2 = w.row_ptr(p + 2);
+        const T* __restrict w3 = w.row_ptr(p + 3);
+        T* __restrict y = out;
+        for (index_t j = 0; j < o; ++j) {
+            T t = y[j] + x0 * w0[j];
+            t = t + x1 * w1[j];
+            t = t + x2 * w2[j];
+            y[j] = t + x3 * w3[j];
+        }
+    }
+    for (; p < k; ++p) {
+        const T xp = x(0, p);
+        const T* __restrict wr = w.row_ptr(p);
+        T* __restrict y = out;
+        for (index_t j = 0; j < o; ++j) y[j] = y[j] + xp * wr[j];
+    }
+}
+
+// c (k, o) <- alpha (a^T d) + beta c for a (1, k) and d (1, o): gemm.hpp's arithmetic
+// for an inner dimension of one (each sum is the single product a_p d_j), as one pass
+// over c's rows; beta == 0 never reads c.
+template <class T>
+void outer_update(MatrixView<const T> a, const T* d, T alpha, T beta, MatrixView<T> c) {
+    const index_t o = c.cols;
+    for (index_t p = 0; p < c.rows; ++p) {
+        const T ap = a(0, p);
+        T* __restrict cr = c.row_ptr(p);
+        if (beta == T(0)) {
+            for (index_t j = 0; j < o; ++j) cr[j] = alpha * (ap * d[j]);
+        } else {
+            for (index_t j = 0; j < o; ++j) cr[j] = alpha * (ap * d[j]) + beta * cr[j];
+        }
+    }
+}
+
+// gemm(alpha, a^T, d, beta, c) with the batch-of-one shortcut above.
+template <class T>
+void weight_product(T alpha, MatrixView<const T> a, MatrixView<const T> d, T beta,
+                    MatrixView<T> c) {
+    if (a.rows == 1 && d.col_stride == 1 && c.col_stride == 1) {
+        outer_update<T>(a, d.data, alpha, beta, c);
+    } else {
+        gemm<T>(alpha, a.transposed(), d, beta, c);
+    }
+}
+
+template <class T>
+index_t argmax_row(const T* r, index_t k) {
+    index_t best = 0;
+    for (index_t j = 1; j < k; ++j)
+        if (r[j] > r[best]) best = j;
+    return best;
+}
+
+template <class T>
+void require_view(const char* what, const MatrixView<T>& v, index_t r, index_t c) {
+    if (!v.same_shape(r, c)) {
+        throw ShapeError(std::string("engine: ") + what + " expected shape (" +
+                         std::to_string(r) + ", " + std::to_string(c) + "), got (" +
+                         std::to_string(v.rows) + ", " + std::to_string(v.cols) + ")");
+    }
+}
+
+}  // namespace
+
+template <class T>
+Engine<T>::Engine(std::vector<index_t> sizes, std::vector<Activation> acts, Loss loss)
+    : sizes_(std::move(sizes)), acts_(std::move(acts)), loss_(loss) {
+    if (acts_.empty() || sizes_.size() != acts_.size() + 1)
+        throw ShapeError("engine: expected one size more than activations");
+    for (index_t s : sizes_)
+        if (s < 1) throw ShapeError("engine: layer sizes must be >= 1");
+    params_.resize(acts_.size());
+    a_.resize(acts_.size());
+    d_.resize(acts_.size());
+    infer_.resize(acts_.size());
+    gw_.resize(acts_.size());
+    gb_.resize(acts_.size());
+    max_d_.resize(acts_.size());
+}
+
+template <class T>
+void Engine<T>::set_layer(index_t l, MatrixView<T> w, MatrixView<T> b) {
+    if (l < 0 || l >= n_layers()) throw ValueError("engine: layer index out of range");
+    require_view("W", w, sizes_[l], sizes_[l + 1]);
+    require_view("b", b, 1, sizes_[l + 1]);
+    params_[l].w = w;
+    params_[l].b = b;
+}
+
+template <class T>
+void Engine<T>::set_state(index_t l, int k, MatrixView<T> w, MatrixView<T> b) {
+    if (l < 0 || l >= n_layers() || k < 0 || k > 1)
+        throw ValueError("engine: state index out of range");
+    require_view("state of W", w, sizes_[l], sizes_[l + 1]);
+    require_view("state of b", b, 1, sizes_[l + 1]);
+    params_[l].state_w[k] = w;
+    params_[l].state_b[k] = b;
+}
+
+template <class T>
+void Engine<T>::reserve(index_t batch) {
+    if (batch < 1) throw ValueError("engine: batch must be >= 1");
+    for (index_t l = 0; l < n_layers(); ++l) {
+        const auto o = static_cast<std::size_t>(sizes_[l + 1]);
+        a_[l].assign(static_cast<std::size_t>(batch) * o, T(0));
+        d_[l].assign(static_cast<std::size_t>(batch) * o, T(0));
+        gw_[l].assign(static_cast<std::size_t>(sizes_[l]) * o, T(0));
+        gb_[l].assign(o, T(0));
+    }
+    capacity_ = batch;
+}
+
+template <class T>
+MatrixView<T> Engine<T>::act_view(std::vector<T>& buf, index_t l, index_t n) const {
+    return MatrixView<T>::row_major(buf.data(), n, sizes_[l + 1]);
+}
+
+template <class T>
+void Engine<T>::forward_layers(MatrixView<const T> x, index_t n, std::vector<T>* bufs,
+                               MatrixView<T> last) {
+    MatrixView<const T> in = x;
+    for (index_t l = 0; l < n_layers(); ++l) {
+        const Params& p = params_[l];
+        const MatrixView<T> out =
+            (l + 1 == n_layers() && last.data) ? last : act_view(bufs[l], l, n);
+        if (n == 1 && p.w.col_stride == 1 && out.col_stride == 1) {
+            row_times_matrix<T>(in, p.w, out.data);
+        } else {
+            gemm<T>(T(1), in, p.w, T(0), out);
+        }
+        // Bias, then the activation in place (allowed by activations.hpp).
+        const T* b = p.b.data;
+        const index_t bs = p.b.col_stride;
+        for (index_t i = 0; i < n; ++i) {
+            T* r = out.row_ptr(i);
+            const index_t cs = out.col_stride;
+            if (cs == 1 && bs == 1) {
+                for (index_t j = 0; j < out.cols; ++j) r[j] = r[j] + b[j];
+            } else {
+                for (index_t j = 0; j < out.cols; ++j) r[j * cs] = r[j * cs] + b[j * bs];
+            }
+        }
+        activation_forward<T>(acts_[l], out, out);
+        in = out;
+    }
+}
+
+template <class T>
+void Engine<T>::apply_update(index_t l, MatrixView<const T> gw, MatrixView<const T> gb,
+                             std::int64_t t) {
+    Params& p = params_[l];
+    switch (opt_.kind) {
+        case OptimKind::sgd:
+            sgd_step<T>(p.w, gw, opt_.lr);
+            sgd_step<T>(p.b, gb, opt_.lr);
+            return;
+        case OptimKind::momentum:
+            momentum_step<T>(p.w, gw, p.state_w[0], opt_.lr, opt_.momentum,
+                             opt_.nesterov);
+            momentum_step<T>(p.b, gb, p.state_b[0], opt_.lr, opt_.momentum,
+                             opt_.nesterov);
+            return;
+        case OptimKind::adam:
+            adam_step<T>(p.w, gw, p.state_w[0], p.state_w[1], opt_.lr, opt_.beta1,
+                         opt_.beta2, opt_.eps, t);
+            adam_step<T>(p.b, gb, p.state_b[0], p.state_b[1], opt_.lr, opt_.beta1,
+                         opt_.beta2, opt_.eps, t);
+            return;
+    }
+}
+
+template <class T>
+StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
+                           MatrixView<const T> y, index_t n, std::int64_t t,
+                           bool record) {
+    const index_t L = n_layers();
+    if (n < 1 || n > capacity_)
+        throw ValueError("engine: batch of " + std::to_string(n) +
+                         " rows outside [1, " + std::to_string(capacity_) + "]");
+    require_view("x", x, n, n_in());
+    if (!labels) require_view("y", y, n, n_out());
+    for (index_t l = 0; l < L; ++l) {
+        const Params& p = params_[l];
+        if (!p.w.data) throw ValueError("engine: parameters not bound");
+        const bool need0 = opt_.kind != OptimKind::sgd, need1 = opt_.kind == OptimKind::adam;
+        if ((need0 && !p.state_w[0].data) || (need1 && !p.state_w[1].data))
+            throw ValueError("engine: optimizer state not bound");
+    }
+    if (opt_.kind == OptimKind::adam && t < 1)
+        throw ValueError("engine: adam step must be >= 1");
+
+    StepResult res;
+    forward_layers(x, n, a_.data(), MatrixView<T>());
+    const MatrixView<T> out = act_view(a_[L - 1], L - 1, n);
+    const Labels lab(labels, labels ? n : 0);
+    res.loss = labels ? loss_value<T>(loss_, out, lab) : loss_value<T>(loss_, out, y);
+
+    // Correct predictions, as network.count_correct.
+    if (loss_ == Loss::cross_entropy) {
+        for (index_t i = 0; i < n; ++i) {
+            const index_t want =
+                labels ? static_cast<index_t>(labels[i])
+                       : [&] {
+                             index_t best = 0;
+                             for (index_t j = 1; j < y.cols; ++j)
+                                 if (y(i, j) > y(i, best)) best = j;
+                             return best;
+                         }();
+            res.correct += argmax_row(out.row_ptr(i), out.cols) == want;
+        }
+    } else if (loss_ == Loss::binary_cross_entropy) {
+        for (index_t i = 0; i < n; ++i)
+            for (index_t j = 0; j < out.cols; ++j)
+                res.correct += (out(i, j) > T(0.5)) == (y(i, j) > T(0.5));
+    }
+
+    std::vector<double>& max_d = max_d_;
+    if (record) {
+        for (index_t l = 0; l < L; ++l)
+            if (!std::isfinite(max_abs<T>(act_view(a_[l], l, n)))) {
+                res.nonfinite_activation = static_cast<int>(l);
+                break;
+            }
+    }
+    if (!std::isfinite(res.loss)) {
+        res.status = 1;
+        return res;
+    }
+
+    // Backward sweep 1: every D_l, using the weights before any update.
+    const MatrixView<T> d_last = act_view(d_[L - 1], L - 1, n);
+    if (labels) {
+        output_grad<T>(acts_[L - 1], loss_, out, out, lab, d_last);
+    } else {
+        output_grad<T>(acts_[L - 1], loss_, out, out, y, d_last);
+    }
+    max_d[L - 1] = max_abs<T>(d_last);
+    for (index_t l = L - 1; l >= 1; --l) {
+        const MatrixView<T> d_prev = act_view(d_[l - 1], l - 1, n);
+        const MatrixView<T> a_prev = act_view(a_[l - 1], l - 1, n);
+        gemm<T>(T(1), act_view(d_[l], l, n), params_[l].w.transposed(), T(0), d_prev);
+        activation_backward<T>(acts_[l - 1], a_prev, a_prev, d_prev, d_prev);
+        max_d[l - 1] = max_abs<T>(d_prev);
+    }
+    for (index_t l = 0; l < L; ++l) {
+        if (!std::isfinite(max_d[l])) {  // some column sum of D_l, db_l, is not finite
+            res.status = 2;
+            res.bad_layer = static_cast<int>(l);
+            return res;
+        }
+    }
+    auto input_of = [&](index_t l) -> MatrixView<const T> {
+        return l == 0 ? x : MatrixView<const T>(act_view(a_[l - 1], l - 1, n));
+    };
+
+    bool fused = !record && (opt_.kind == OptimKind::sgd ||
+                             (opt_.kind == OptimKind::momentum && !opt_.nesterov));
+    if (fused) {
+        const double limit = static_cast<double>(std::numeric_limits<T>::max()) / 4;
+        const double rows = static_cast<double>(n);
+        for (index_t l = 0; l < L && fused; ++l) {
+            const double a = l == 0 && input_bound_ >= 0 ? input_bound_
+                                                         : max_abs<T>(input_of(l));
+            fused = rows * a * max_d[l] <= limit && rows * max_d[l] <= limit;
+        }
+    }
+    if (fused) {
+        // Proven finite: update each layer inside its weight-gradient product.
+        const T lr = static_cast<T>(opt_.lr);
+        for (index_t l = L - 1; l >= 0; --l) {
+            Params& p = params_[l];
+            const MatrixView<T> gb = MatrixView<T>::row_major(gb_[l].data(), 1, sizes_[l + 1]);
+            column_sums<T>(act_view(d_[l], l, n), gb);
+            if (opt_.kind == OptimKind::sgd) {
+                weight_product<T>(-lr, input_of(l), act_view(d_[l], l, n), T(1), p.w);
+                sgd_step<T>(p.b, gb, opt_.lr);
+            } else {
+                // v <- A^T D + mu v (momentum_step's mu v + g), then p <- p - lr v.
+                const MatrixView<T> v = p.state_w[0];
+                weight_product<T>(T(1), input_of(l), act_view(d_[l], l, n),
+                                  static_cast<T>(opt_.momentum), v);
+                for (index_t i = 0; i < p.w.rows; ++i) {
+                    T* pr = p.w.row_ptr(i);
+                    const T* vr = v.row_ptr(i);
+                    if (p.w.col_stride == 1 && v.col_stride == 1) {
+                        for (index_t j = 0; j < p.w.cols; ++j) pr[j] = pr[j] - lr * vr[j];
+                    } else {
+                        for (index_t j = 0; j < p.w.cols; ++j)
+                            p.w(i, j) = p.w(i, j) - lr * v(i, j);
+                    }
+                }
+                momentum_step<T>(p.b, gb, p.state_b[0], opt_.lr, opt_.momentum, false);
+            }
+        }
+        return res;
+    }
+
+    // General path: form every gradient, check it element by element, then apply.
+    if (record) res.grad_norms.assign(static_cast<std::size_t>(2 * L), 0.0);
+    for (index_t l = L - 1; l >= 0; --l) {
+        const MatrixView<T> gw =
+            MatrixView<T>::row_major(gw_[l].data(), sizes_[l], sizes_[l + 1]);
+        const MatrixView<T> gb = MatrixView<T>::row_major(gb_[l].data(), 1, sizes_[l + 1]);
+        weight_product<T>(T(1), input_of(l), act_view(d_[l], l, n), T(0), gw);
+        column_sums<T>(act_view(d_[l], l, n), gb);
+        if (record) {
+            res.grad_norms[2 * l] = std::sqrt(sum_squares<T>(gw));
+            res.grad_norms[2 * l + 1] = std::sqrt(sum_squares<T>(gb));
+        }
+    }
+    for (index_t l = 0; l < L; ++l) {
+        const MatrixView<const T> gw =
+            MatrixView<T>::row_major(gw_[l].data(), sizes_[l], sizes_[l + 1]);
+        const MatrixView<const T> gb =
+            MatrixView<T>::row_major(gb_[l].data(), 1, sizes_[l + 1]);
+        if (!std::isfinite(max_abs<T>(gw)) || !std::isfinite(max_abs<T>(gb))) {
+            res.status = 2;
+            res.bad_layer = static_cast<int>(l);
+            return res;
+        }
+    }
+    for (index_t l = L - 1; l >= 0; --l) {
+        apply_update(l, MatrixView<T>::row_major(gw_[l].data(), sizes_[l], sizes_[l + 1]),
+                     MatrixView<T>::row_major(gb_[l].data(), 1, sizes_[l + 1]), t);
+    }
+    return res;
+}
+
+template <class T>
+void Engine<T>::forward(MatrixView<const T> x, MatrixView<T> out) {
+    const index_t n = x.rows;
+    require_view("x", x, n, n_in());
+    require_view("out", out, n, n_out());
+    for (index_t l = 0; l < n_layers(); ++l)
+        if (!params_[l].w.data) throw ValueError("engine: parameters not bound");
+    const index_t rows = std::min(n, kChunk);
+    if (rows > infer_rows_) {  // grow-only, at most kChunk rows per layer
+        for (index_t l = 0; l + 1 < n_layers(); ++l)
+            infer_[l].resize(static_cast<std::size_t>(rows * sizes_[l + 1]));
+        infer_rows_ = rows;
+    }
+    for (index_t r0 = 0; r0 < n; r0 += kChunk) {
+        const index_t m = std::min(kChunk, n - r0);
+        forward_layers(x.block(r0, 0, m, n_in()), m, infer_.data(),
+                       out.block(r0, 0, m, n_out()));
+    }
+}
+
+template class Engine<float>;
+template class Engine<double>;
+
+}  // namespace mlpcore
