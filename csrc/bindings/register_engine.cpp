@@ -1,11 +1,11 @@
 // Binding of the training engine: keeps the bound NumPy arrays alive, checks every
 // array it is given, releases the GIL around each step or forward pass.
+#include <pybind11/stl.h>
+
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <pybind11/stl.h>
 
 #include "arrays.hpp"
 #include "mlpcore/engine.hpp"
@@ -48,7 +48,8 @@ public:
             const py::object act = layer.attr("activation");
             if (!act.equal(act_names_[static_cast<std::size_t>(l)])) return false;
             py::object w = layer.attr("W"), b = layer.attr("b");
-            same = same && w.ptr() == params_[2 * l].ptr() && b.ptr() == params_[2 * l + 1].ptr();
+            same = same && w.ptr() == params_[2 * l].ptr() &&
+                   b.ptr() == params_[2 * l + 1].ptr();
             params.append(w);
             params.append(b);
         }
@@ -56,11 +57,13 @@ public:
         const py::dtype want =
             f_ == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
         for (index_t l = 0; l < L; ++l) {
-            if (!py::isinstance<py::array>(params[2 * l]) || !py::isinstance<py::array>(params[2 * l + 1]))
+            if (!py::isinstance<py::array>(params[2 * l]) ||
+                !py::isinstance<py::array>(params[2 * l + 1]))
                 return false;
             const py::array w = params[2 * l], b = params[2 * l + 1];
             if (!has_dtype(w, want) || w.ndim() != 2 || w.shape(0) != sizes_[l] ||
-                w.shape(1) != sizes_[l + 1] || b.ndim() != 1 || b.shape(0) != sizes_[l + 1])
+                w.shape(1) != sizes_[l + 1] || b.ndim() != 1 ||
+                b.shape(0) != sizes_[l + 1])
                 return false;
         }
         bind(params);
@@ -90,7 +93,8 @@ public:
         dispatch(f_, [&](auto tag) {
             using T = decltype(tag);
             for (index_t l = 0; l < L; ++l)
-                engine<T>().set_layer(l, mmat<T>(keep[2 * l]), mmat<T>(keep[2 * l + 1]));
+                engine<T>().set_layer(l, mmat<T>(keep[2 * l]),
+                                      mmat<T>(keep[2 * l + 1]));
         });
         params_ = std::move(keep);
     }
@@ -125,13 +129,14 @@ public:
         std::vector<py::array> keep;
         for (py::ssize_t i = 0; i < static_cast<py::ssize_t>(states.size()); ++i) {
             const index_t l = i / (2 * k), w_or_b = i % 2;
-            py::array s = float_like(states[i], "states", f_, "the network",
-                                     w_or_b == 0 ? 2 : 1);
+            py::array s =
+                float_like(states[i], "states", f_, "the network", w_or_b == 0 ? 2 : 1);
             require_writeable(s, "states");
             const index_t rows = w_or_b == 0 ? sizes_[l] : 1;
             if (s.size() != rows * sizes_[l + 1] ||
                 (w_or_b == 0 && s.shape(0) != sizes_[l]))
-                raise_value("states", "arrays shaped like the parameters", shape_str(s));
+                raise_value("states", "arrays shaped like the parameters",
+                            shape_str(s));
             for (const auto& p : params_) require_disjoint(s, "states", p, "params");
             keep.push_back(s);
         }
@@ -177,9 +182,11 @@ public:
         dispatch(f_, [&](auto tag) {
             using T = decltype(tag);
             const MatrixView<const T> xv = cmat<T>(x).block(0, 0, n, sizes_.front());
-            const auto* lab = labels ? static_cast<const std::int64_t*>(y.data()) : nullptr;
+            const auto* lab =
+                labels ? static_cast<const std::int64_t*>(y.data()) : nullptr;
             const MatrixView<const T> yv =
-                labels ? MatrixView<const T>() : cmat<T>(y).block(0, 0, n, sizes_.back());
+                labels ? MatrixView<const T>()
+                       : cmat<T>(y).block(0, 0, n, sizes_.back());
             py::gil_scoped_release nogil;
             std::lock_guard<std::mutex> lock(mu_);
             r = engine<T>().step(xv, lab, yv, n, t, record);
@@ -197,7 +204,8 @@ public:
     py::object forward(py::handle x_obj) {
         if (!py::isinstance<py::array>(x_obj)) return py::none();
         py::array x = py::reinterpret_borrow<py::array>(x_obj);
-        const py::dtype want = f_ == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
+        const py::dtype want =
+            f_ == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
         if (!has_dtype(x, want) || x.ndim() != 2 || x.shape(0) < 1 ||
             x.shape(1) != sizes_.front())
             return py::none();
@@ -264,12 +272,13 @@ void register_engine(py::module_& m) {
                          "A whole training step in one call (see engine.hpp); private.")
         .def(py::init<const std::string&, std::vector<index_t>,
                       const std::vector<std::string>&, const std::string&>(),
-             py::arg("dtype"), py::arg("sizes"), py::arg("activations"), py::arg("loss"))
+             py::arg("dtype"), py::arg("sizes"), py::arg("activations"),
+             py::arg("loss"))
         .def("bind", &PyEngine::bind, py::arg("params"))
         .def("sync", &PyEngine::sync, py::arg("layers"))
         .def("set_optimizer", &PyEngine::set_optimizer, py::arg("kind"), py::arg("lr"),
-             py::arg("momentum"), py::arg("nesterov"), py::arg("beta1"), py::arg("beta2"),
-             py::arg("eps"), py::arg("states"))
+             py::arg("momentum"), py::arg("nesterov"), py::arg("beta1"),
+             py::arg("beta2"), py::arg("eps"), py::arg("states"))
         .def("reserve", &PyEngine::reserve, py::arg("batch"))
         .def("step", &PyEngine::step, py::arg("x"), py::arg("y"), py::arg("n"),
              py::arg("t"), py::arg("record") = false)

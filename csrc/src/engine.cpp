@@ -70,37 +70,6 @@ void column_sums(MatrixView<const T> d, MatrixView<T> gb) {
     }
 }
 
-// out (1, o) <- x (1, k) W (k, o) for a W with contiguous rows: one streaming pass over
-// W (an axpy per row of W), the same sequential sum over k as gemm.hpp; used for a
-// batch of one, where a blocked GEMM's set-up costs more than the arithmetic.
-template <class T>
-void row_times_matrix(MatrixView<const T> x, MatrixView<const T> w, T* out) {
-    const index_t o = w.cols, k = w.rows;
-    for (index_t j = 0; j < o; ++j) out[j] = T(0);
-    index_t p = 0;
-    // Four rows of W per pass over `out`: the additions stay in order p, p+1, ...
-    for (; p + 4 <= k; p += 4) {
-        const T x0 = x(0, p), x1 = x(0, p + 1), x2 = x(0, p + 2), x3 = x(0, p + 3);
-        const T* __restrict w0 = w.row_ptr(p);
-        const T* __restrict w1 = w.row_ptr(p + 1);
-        const T* __restrict w2 = w.row_ptr(p + 2);
-        const T* __restrict w3 = w.row_ptr(p + 3);
-        T* __restrict y = out;
-        for (index_t j = 0; j < o; ++j) {
-            T t = y[j] + x0 * w0[j];
-            t = t + x1 * w1[j];
-            t = t + x2 * w2[j];
-            y[j] = t + x3 * w3[j];
-        }
-    }
-    for (; p < k; ++p) {
-        const T xp = x(0, p);
-        const T* __restrict wr = w.row_ptr(p);
-        T* __restrict y = out;
-        for (index_t j = 0; j < o; ++j) y[j] = y[j] + xp * wr[j];
-    }
-}
-
 // c (k, o) <- alpha (a^T d) + beta c for a (1, k) and d (1, o): gemm.hpp's arithmetic
 // for an inner dimension of one (each sum is the single product a_p d_j), as one pass
 // over c's rows; beta == 0 never reads c.
@@ -209,11 +178,7 @@ void Engine<T>::forward_layers(MatrixView<const T> x, index_t n, std::vector<T>*
         const Params& p = params_[l];
         const MatrixView<T> out =
             (l + 1 == n_layers() && last.data) ? last : act_view(bufs[l], l, n);
-        if (n == 1 && p.w.col_stride == 1 && out.col_stride == 1) {
-            row_times_matrix<T>(in, p.w, out.data);
-        } else {
-            gemm<T>(T(1), in, p.w, T(0), out);
-        }
+        gemm<T>(T(1), in, p.w, T(0), out);
         // Bias, then the activation in place (allowed by activations.hpp).
         const T* b = p.b.data;
         const index_t bs = p.b.col_stride;
@@ -223,7 +188,8 @@ void Engine<T>::forward_layers(MatrixView<const T> x, index_t n, std::vector<T>*
             if (cs == 1 && bs == 1) {
                 for (index_t j = 0; j < out.cols; ++j) r[j] = r[j] + b[j];
             } else {
-                for (index_t j = 0; j < out.cols; ++j) r[j * cs] = r[j * cs] + b[j * bs];
+                for (index_t j = 0; j < out.cols; ++j)
+                    r[j * cs] = r[j * cs] + b[j * bs];
             }
         }
         activation_forward<T>(acts_[l], out, out);
@@ -268,7 +234,8 @@ StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
     for (index_t l = 0; l < L; ++l) {
         const Params& p = params_[l];
         if (!p.w.data) throw ValueError("engine: parameters not bound");
-        const bool need0 = opt_.kind != OptimKind::sgd, need1 = opt_.kind == OptimKind::adam;
+        const bool need0 = opt_.kind != OptimKind::sgd,
+                   need1 = opt_.kind == OptimKind::adam;
         if ((need0 && !p.state_w[0].data) || (need1 && !p.state_w[1].data))
             throw ValueError("engine: optimizer state not bound");
     }
@@ -284,14 +251,12 @@ StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
     // Correct predictions, as network.count_correct.
     if (loss_ == Loss::cross_entropy) {
         for (index_t i = 0; i < n; ++i) {
-            const index_t want =
-                labels ? static_cast<index_t>(labels[i])
-                       : [&] {
-                             index_t best = 0;
-                             for (index_t j = 1; j < y.cols; ++j)
-                                 if (y(i, j) > y(i, best)) best = j;
-                             return best;
-                         }();
+            const index_t want = labels ? static_cast<index_t>(labels[i]) : [&] {
+                index_t best = 0;
+                for (index_t j = 1; j < y.cols; ++j)
+                    if (y(i, j) > y(i, best)) best = j;
+                return best;
+            }();
             res.correct += argmax_row(out.row_ptr(i), out.cols) == want;
         }
     } else if (loss_ == Loss::binary_cross_entropy) {
@@ -345,8 +310,8 @@ StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
         const double limit = static_cast<double>(std::numeric_limits<T>::max()) / 4;
         const double rows = static_cast<double>(n);
         for (index_t l = 0; l < L && fused; ++l) {
-            const double a = l == 0 && input_bound_ >= 0 ? input_bound_
-                                                         : max_abs<T>(input_of(l));
+            const double a =
+                l == 0 && input_bound_ >= 0 ? input_bound_ : max_abs<T>(input_of(l));
             fused = rows * a * max_d[l] <= limit && rows * max_d[l] <= limit;
         }
     }
@@ -355,7 +320,8 @@ StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
         const T lr = static_cast<T>(opt_.lr);
         for (index_t l = L - 1; l >= 0; --l) {
             Params& p = params_[l];
-            const MatrixView<T> gb = MatrixView<T>::row_major(gb_[l].data(), 1, sizes_[l + 1]);
+            const MatrixView<T> gb =
+                MatrixView<T>::row_major(gb_[l].data(), 1, sizes_[l + 1]);
             column_sums<T>(act_view(d_[l], l, n), gb);
             if (opt_.kind == OptimKind::sgd) {
                 weight_product<T>(-lr, input_of(l), act_view(d_[l], l, n), T(1), p.w);
@@ -369,7 +335,8 @@ StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
                     T* pr = p.w.row_ptr(i);
                     const T* vr = v.row_ptr(i);
                     if (p.w.col_stride == 1 && v.col_stride == 1) {
-                        for (index_t j = 0; j < p.w.cols; ++j) pr[j] = pr[j] - lr * vr[j];
+                        for (index_t j = 0; j < p.w.cols; ++j)
+                            pr[j] = pr[j] - lr * vr[j];
                     } else {
                         for (index_t j = 0; j < p.w.cols; ++j)
                             p.w(i, j) = p.w(i, j) - lr * v(i, j);
@@ -386,7 +353,8 @@ StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
     for (index_t l = L - 1; l >= 0; --l) {
         const MatrixView<T> gw =
             MatrixView<T>::row_major(gw_[l].data(), sizes_[l], sizes_[l + 1]);
-        const MatrixView<T> gb = MatrixView<T>::row_major(gb_[l].data(), 1, sizes_[l + 1]);
+        const MatrixView<T> gb =
+            MatrixView<T>::row_major(gb_[l].data(), 1, sizes_[l + 1]);
         weight_product<T>(T(1), input_of(l), act_view(d_[l], l, n), T(0), gw);
         column_sums<T>(act_view(d_[l], l, n), gb);
         if (record) {
@@ -406,7 +374,8 @@ StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
         }
     }
     for (index_t l = L - 1; l >= 0; --l) {
-        apply_update(l, MatrixView<T>::row_major(gw_[l].data(), sizes_[l], sizes_[l + 1]),
+        apply_update(l,
+                     MatrixView<T>::row_major(gw_[l].data(), sizes_[l], sizes_[l + 1]),
                      MatrixView<T>::row_major(gb_[l].data(), 1, sizes_[l + 1]), t);
     }
     return res;

@@ -4,7 +4,8 @@
 //            derivative this engine needs is a function of A, since for relu and
 //            leaky_relu z > 0 <=> a > 0)
 //   loss     C = loss(A_L, y) and the fused output gradient D_L = dC/dz_L (losses.hpp)
-//   backward D_{l-1} = (D_l W_l^T) * f'_{l-1}(A_{l-1}) for l >= 2 (no dC/dx for layer 1)
+//   backward D_{l-1} = (D_l W_l^T) * f'_{l-1}(A_{l-1}) for l >= 2 (no dC/dx for layer
+//   1)
 //            dW_l = A_{l-1}^T D_l, db_l = column sums of D_l (sequential from row 0)
 //   update   sgd / momentum (nesterov) / adam exactly as optim.hpp
 //
@@ -13,11 +14,11 @@
 //   every workspace buffer once, so step() and forward() never allocate.
 // Divergence: a step whose loss or any gradient element is NaN/Inf is not applied
 //   (StepResult::status says which). Proof used on the fast path: with every A_{l-1}
-//   and D_l finite and n * max|A_{l-1}| * max|D_l| <= max(T) / 4, no partial sum of dW_l
-//   or db_l can overflow, so the update may be fused into the dW product
-//   (sgd: W <- W - lr A^T D as one gemm with beta = 1; momentum: V <- A^T D + mu V).
-//   Otherwise, and for nesterov/adam or when recording, all gradients are formed first,
-//   checked element by element, then applied.
+//   and D_l finite and n * max|A_{l-1}| * max|D_l| <= max(T) / 4, no partial sum of
+//   dW_l or db_l can overflow, so the update may be fused into the dW product (sgd: W
+//   <- W - lr A^T D as one gemm with beta = 1; momentum: V <- A^T D + mu V). Otherwise,
+//   and for nesterov/adam or when recording, all gradients are formed first, checked
+//   element by element, then applied.
 // Threads: one step at a time per Engine (callers serialise); GEMMs may use the pool.
 // Errors: ShapeError / ValueError (errors.hpp) on inconsistent arguments, before any
 //   parameter is written.
@@ -37,8 +38,8 @@ enum class OptimKind { sgd, momentum, adam };
 struct OptimConfig {
     OptimKind kind = OptimKind::sgd;
     double lr = 0.01;
-    double momentum = 0.0;  // momentum only
-    bool nesterov = false;  // momentum only
+    double momentum = 0.0;                          // momentum only
+    bool nesterov = false;                          // momentum only
     double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // adam only
 };
 
