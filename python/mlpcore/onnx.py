@@ -129,9 +129,7 @@ def _ir_version(onnx: Any, opset: int) -> int:
     return int(onnx.IR_VERSION)
 
 
-def to_onnx(
-    net: Network, path: str | os.PathLike[str], *, opset: int = 17
-) -> None:
+def to_onnx(net: Network, path: str | os.PathLike[str], *, opset: int = 17) -> None:
     """Write ``net``'s forward pass to ``path`` (conventionally ``*.onnx``).
 
     Run it with onnxruntime::

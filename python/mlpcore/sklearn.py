@@ -25,6 +25,7 @@ with a corrected step size — the two differ only through ``ε``.
 from __future__ import annotations
 
 import copy
+import itertools
 import warnings
 import weakref
 from numbers import Integral, Real
@@ -39,7 +40,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from .layers import Dense
@@ -64,7 +65,10 @@ class _BaseMLP(BaseEstimator):
     """Shared fitting machinery; see :class:`MLPClassifier` for the parameters."""
 
     _parameter_constraints: dict[str, list[Any]] = {  # noqa: RUF012 - sklearn's API
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions(set(ACTIVATION_ALIASES))],
         "solver": [StrOptions({"sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -169,7 +173,7 @@ class _BaseMLP(BaseEstimator):
     def _build(self, n_in: int, n_out: int, seed: int) -> None:
         activation = ACTIVATION_ALIASES[self.activation]
         sizes = [n_in, *self._hidden_sizes()]
-        layers = [Dense(a, b, activation) for a, b in zip(sizes, sizes[1:])]
+        layers = [Dense(a, b, activation) for a, b in itertools.pairwise(sizes)]
         out_activation, loss = self._output_layer(n_out)
         # scikit-learn's Glorot-uniform initialisation (factor 2 for sigmoid units)
         layers.append(Dense(sizes[-1], n_out, out_activation))
@@ -182,8 +186,10 @@ class _BaseMLP(BaseEstimator):
             bound = np.sqrt(factor / (layer.n_in + layer.n_out))
             layer.W = rng.uniform(-bound, bound, (layer.n_in, layer.n_out))
             layer.b = rng.uniform(-bound, bound, layer.n_out)
-        self.out_activation_ = "logistic" if out_activation == "sigmoid" else (
-            "softmax" if out_activation == "softmax" else "identity"
+        self.out_activation_ = (
+            "logistic"
+            if out_activation == "sigmoid"
+            else ("softmax" if out_activation == "softmax" else "identity")
         )
         self._optimizer = self._make_optimizer()
         self._rng = np.random.default_rng(seed + 1)
@@ -210,9 +216,7 @@ class _BaseMLP(BaseEstimator):
         return SGD(lr)
 
     def _fit(self, X: Any, y: Any, *, incremental: bool) -> _BaseMLP:
-        first = not (
-            (self.warm_start or incremental) and hasattr(self, "network_")
-        )
+        first = not ((self.warm_start or incremental) and hasattr(self, "network_"))
         X, y = validate_data(
             self,
             X,
@@ -472,9 +476,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         self._fit(X, y, incremental=False)
         return self
 
-    def partial_fit(
-        self, X: Any, y: Any, classes: Any = None
-    ) -> MLPClassifier:
+    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> MLPClassifier:
         """One epoch over (X, y). The first call needs ``classes`` (all labels)."""
         if not hasattr(self, "network_"):
             self._validate_params()
