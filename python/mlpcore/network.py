@@ -109,7 +109,7 @@ class Network:
                 "(use a sigmoid output with binary_cross_entropy)"
             )
         self.dtype = check_dtype(dtype)
-        self.backend = backend  # type: ignore[assignment]
+        self.backend = backend  # type: ignore[assignment, unused-ignore]
         self.seed = check_seed(seed)
         self.rng = np.random.default_rng(self.seed)
         for layer in self.layers:
@@ -242,7 +242,8 @@ class Network:
         """
         output = self.forward(X)
         if self.loss == "cross_entropy":
-            return output.argmax(axis=1)
+            labels: NDArray[np.intp] = output.argmax(axis=1)
+            return labels
         if self.loss == "binary_cross_entropy":
             labels = (output > 0.5).astype(np.int64)
             return labels[:, 0] if self.n_out == 1 else labels

@@ -353,7 +353,7 @@ class _BaseMLP(BaseEstimator):
         if optimizer is not None:
             layers = self.network_.layers
             moments = [optimizer._state.get(layer) for layer in layers]
-            shell = copy.copy(optimizer)
+            shell: Optimizer = copy.copy(optimizer)
             shell._state = None  # type: ignore[assignment]
             state["_optimizer"] = (shell, moments)
         return state
@@ -514,7 +514,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def predict_log_proba(self, X: Any) -> NDArray[Any]:
         """``log(predict_proba(X))``."""
         with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+            log_proba: NDArray[Any] = np.log(self.predict_proba(X))
+        return log_proba
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
