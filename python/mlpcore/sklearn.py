@@ -33,7 +33,18 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
+
+try:
+    from sklearn.base import (
+        BaseEstimator,
+        ClassifierMixin,
+        RegressorMixin,
+        is_classifier,
+    )
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "mlpcore.sklearn needs scikit-learn >= 1.6: pip install 'mlpcore[sklearn]'"
+    ) from exc
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
