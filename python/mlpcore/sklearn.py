@@ -28,6 +28,7 @@ import copy
 import itertools
 import warnings
 import weakref
+from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 from typing import Any
 
@@ -72,8 +73,11 @@ ACTIVATION_ALIASES = {
 }
 
 
-class _BaseMLP(BaseEstimator):
+class _BaseMLP(BaseEstimator, metaclass=ABCMeta):
     """Shared fitting machinery; see :class:`MLPClassifier` for the parameters."""
+
+    #: the weights of the best validation score so far (early stopping)
+    _best_weights: list[tuple[NDArray[Any], NDArray[Any]]] | None = None
 
     _parameter_constraints: dict[str, list[Any]] = {  # noqa: RUF012 - sklearn's API
         "hidden_layer_sizes": [
@@ -157,16 +161,21 @@ class _BaseMLP(BaseEstimator):
 
     # -- hooks the two estimators fill in ---------------------------------------
 
+    @abstractmethod
     def _output_layer(self, n_out: int) -> tuple[str, str]:
         """(output activation, mlpcore loss) for ``n_out`` outputs."""
-        raise AttributeError("abstract")  # pragma: no cover
 
+    @abstractmethod
     def _encode_targets(self, y: NDArray[Any], *, first: bool) -> NDArray[Any]:
         """``y`` as the network's training targets, shape (n_samples, n_out)."""
-        raise AttributeError("abstract")  # pragma: no cover
 
+    @abstractmethod
+    def _decode(self, targets: NDArray[Any]) -> NDArray[Any]:
+        """Training targets back to ``y``'s form (labels for classifiers)."""
+
+    @abstractmethod
     def _validation_score(self, X: NDArray[Any], y: NDArray[Any]) -> float:
-        raise AttributeError("abstract")  # pragma: no cover
+        """The early-stopping score: accuracy or R²."""
 
     # -- fitting ----------------------------------------------------------------
 
@@ -347,8 +356,6 @@ class _BaseMLP(BaseEstimator):
             return True
         return False
 
-    _best_weights: list[tuple[NDArray[Any], NDArray[Any]]] | None = None
-
     def _forward(self, X: Any) -> NDArray[Any]:
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
@@ -408,9 +415,6 @@ class _BaseMLP(BaseEstimator):
     def n_outputs_(self) -> int:
         check_is_fitted(self, "network_")
         return self.network_.n_out
-
-    def _decode(self, targets: NDArray[Any]) -> NDArray[Any]:
-        raise AttributeError("abstract")  # pragma: no cover
 
 
 class MLPClassifier(ClassifierMixin, _BaseMLP):
@@ -571,10 +575,4 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     def predict(self, X: Any) -> NDArray[Any]:
         """Predictions, (n_samples,) for one output, else (n_samples, n_outputs)."""
         out = self._forward(X)
-        return out[:, 0] if out.shape[1] == 1 and self._y_1d else out
-
-    def _fit(self, X: Any, y: Any, *, incremental: bool) -> _BaseMLP:
-        y_arr = np.asarray(y) if not hasattr(y, "shape") else y
-        if not (hasattr(self, "network_") and (self.warm_start or incremental)):
-            self._y_1d = getattr(y_arr, "ndim", 1) == 1
-        return super()._fit(X, y, incremental=incremental)
+        return out[:, 0] if out.shape[1] == 1 else out
