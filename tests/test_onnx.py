@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import mlpcore as mc
 import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
+
+import mlpcore as mc
 from mlpcore.sklearn import MLPClassifier
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pickle
 
-import mlpcore as mc
 import numpy as np
 import pytest
+
+import mlpcore as mc
 from mlpcore.io import from_bytes, to_bytes
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from mlpcore.sklearn import MLPClassifier, MLPRegressor
 from sklearn import neural_network
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -18,6 +17,8 @@ from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_sp
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from mlpcore.sklearn import MLPClassifier, MLPRegressor
 
 # short max_iter runs in these tests stop before sklearn's convergence criterion
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import mlpcore as mc
 import numpy as np
 import pytest
+
+import mlpcore as mc
 from mlpcore.cli import main
 from mlpcore.datasets import load_table
 from mlpcore.datasets.tabular import infer_task

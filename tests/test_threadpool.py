@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import mlpcore as mc
 import numpy as np
 import threadpoolctl
+
+import mlpcore as mc
 
 
 def _mlpcore_entries() -> list[dict[str, object]]:

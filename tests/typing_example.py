@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import mlpcore as mc
 import numpy as np
-from mlpcore.datasets import Standardizer, train_test_split
 from numpy.typing import NDArray
+
+import mlpcore as mc
+from mlpcore.datasets import Standardizer, train_test_split
 
 
 def train_digits(epochs: int = 2) -> tuple[mc.Network, float]:

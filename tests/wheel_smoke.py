@@ -12,8 +12,9 @@ import pickle
 import tempfile
 from pathlib import Path
 
-import mlpcore as mc
 import numpy as np
+
+import mlpcore as mc
 from mlpcore.datasets import Standardizer, train_test_split
 
 
