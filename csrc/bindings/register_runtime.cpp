@@ -4,6 +4,19 @@
 #include "arrays.hpp"
 #include "mlpcore/runtime.hpp"
 
+// Plain C entry points for threadpoolctl (python/mlpcore/_threadpool.py): it finds
+// libraries among the loaded shared objects and drives them through ctypes, so the
+// thread count must be reachable by symbol, not only through the Python module.
+// They never throw: a count below 1 is clamped to 1.
+extern "C" {
+PYBIND11_EXPORT int mlpcore_get_num_threads() noexcept {
+    return mlpcore::get_num_threads();
+}
+PYBIND11_EXPORT void mlpcore_set_num_threads(int n) noexcept {
+    mlpcore::set_num_threads(n < 1 ? 1 : n);
+}
+}
+
 namespace mlpcore::bind {
 
 void register_runtime(py::module_& m) {

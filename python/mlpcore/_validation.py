@@ -29,15 +29,16 @@ def describe(value: object) -> str:
 
 def check_dtype(dtype: object, name: str = "dtype") -> np.dtype[Any]:
     """Return the float dtype named by ``dtype`` (``"float32"`` or ``"float64"``)."""
+    resolved: np.dtype[Any] | None
     try:
-        resolved = np.dtype(dtype)  # type: ignore[call-overload]
+        resolved = np.dtype(dtype)  # type: ignore[call-overload, unused-ignore]
     except TypeError:
         resolved = None
-    if resolved not in FLOAT_DTYPES:
+    if resolved is None or resolved not in FLOAT_DTYPES:
         raise DTypeError(
             f"{name}: expected 'float32' or 'float64', got {describe(dtype)}"
         )
-    return resolved  # type: ignore[return-value]
+    return resolved
 
 
 def as_array(value: object, name: str, ndim: int | tuple[int, ...]) -> NDArray[Any]:

@@ -9,11 +9,14 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from . import runtime
 from .activations import activation_names
 from .backends import BACKEND_NAMES
 from .datasets import Standardizer, load_digits, train_test_split
-from .errors import MlpcoreError
+from .datasets.tabular import infer_task, load_table
+from .errors import MlpcoreError, ValidationError
 from .layers import Dense
 from .network import Network
 from .optim import SGD, Adam, Momentum, Optimizer
@@ -94,6 +97,27 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="draw the loss and accuracy curves to FILE (.png, .svg, ...; needs matplotlib)",
     )
+    train.add_argument(
+        "--data",
+        metavar="FILE",
+        default=None,
+        help="train on your own table instead of the digits: .csv with a header row, "
+        ".npy (2-D array) or .npz (arrays X and y)",
+    )
+    train.add_argument(
+        "--target",
+        metavar="COLUMN",
+        default=None,
+        help="with --data: the target column's name (.csv), index (.npy) or key "
+        "(.npz); default: the last column (or y)",
+    )
+    train.add_argument(
+        "--task",
+        choices=("auto", "classification", "regression"),
+        default="auto",
+        help="with --data: classification for text/boolean targets or integers with "
+        "at most 20 values, regression otherwise (default: auto)",
+    )
 
     commands.add_parser("info", help="version, kernels, threads and CPU features")
     _add_lecture_parser(commands)
@@ -170,6 +194,12 @@ def train(args: argparse.Namespace) -> int:
         check_picture_path(args.plot)  # fail before training, not after
     if args.threads is not None:
         runtime.set_num_threads(args.threads)
+    if args.data is not None:
+        return train_table(args)
+    if args.target is not None or args.task != "auto":
+        raise ValidationError(
+            "--target/--task: expected --data FILE with them, got none"
+        )
     X, y = load_digits()
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=args.test_size, seed=args.seed
@@ -218,6 +248,81 @@ def train(args: argparse.Namespace) -> int:
         + ("  [interrupted]" if history.interrupted else "")
     )
     print(f"time {elapsed:.2f} s, {samples / max(train_seconds, 1e-9):,.0f} samples/s")
+    if args.save:
+        net.save(args.save)
+        print(f"saved to {args.save}")
+    if args.plot:
+        history.plot(args.plot)
+        print(f"curves drawn to {args.plot}")
+    return 0
+
+
+def train_table(args: argparse.Namespace) -> int:
+    """``mlpcore train --data FILE``: a seeded train/test split, inputs standardised
+    with the training statistics (and, for regression, the target too)."""
+    table = load_table(args.data, args.target)
+    task = infer_task(table.y) if args.task == "auto" else args.task
+    if task == "classification":
+        classes, y = np.unique(table.y, return_inverse=True)
+        if len(classes) < 2:
+            raise ValidationError(
+                f"target: expected at least 2 classes, got {len(classes)} ({classes[0]!r})"
+            )
+        out_activation, loss, n_out = "softmax", "cross_entropy", len(classes)
+    else:
+        try:
+            y = np.asarray(table.y, dtype=np.float64)
+        except ValueError as exc:
+            raise ValidationError(
+                f"target: expected numbers for regression, got {table.y[:3]!r}..."
+            ) from exc
+        out_activation, loss, n_out = "linear", "mse", 1
+    X_train, X_test, y_train, y_test = train_test_split(
+        table.X, y, test_size=args.test_size, seed=args.seed
+    )
+    scaler = Standardizer().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    if task == "regression":
+        y_mean, y_scale = float(y_train.mean()), float(y_train.std()) or 1.0
+        y_train = (y_train - y_mean) / y_scale
+    sizes = [table.X.shape[1], *args.hidden, n_out]
+    layers = [
+        Dense(n_in, n_out_, args.activation)
+        for n_in, n_out_ in itertools.pairwise(sizes[:-1])
+    ]
+    layers.append(Dense(sizes[-2], sizes[-1], out_activation))
+    net = Network(
+        layers, loss=loss, dtype=args.dtype, backend=args.backend, seed=args.seed
+    )
+    optimizer = _optimizer(args.optimizer, args.lr)
+    print(
+        f"{args.data}: {task} of {table.target_name!r} from {table.X.shape[1]} "
+        f"feature(s), {len(X_train)} train / {len(X_test)} test samples, "
+        f"network {'-'.join(map(str, sizes))}, {optimizer!r}, backend {args.backend}, "
+        f"{args.dtype}"
+    )
+    started = time.perf_counter()
+    validation = (X_test, y_test) if task == "classification" else None
+    history = net.fit(
+        X_train,
+        y_train,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        optimizer=optimizer,
+        validation_data=validation,
+        verbose=not args.quiet,
+    )
+    elapsed = time.perf_counter() - started
+    if task == "classification":
+        scores = net.evaluate(X_test, y_test)
+        print(f"test accuracy {scores['accuracy']:.4f}  (loss {scores['loss']:.4f})")
+    else:
+        predicted = net.forward(X_test)[:, 0] * y_scale + y_mean
+        residual = float(np.sum((predicted - y_test) ** 2))
+        total = float(np.sum((y_test - y_test.mean()) ** 2)) or 1.0
+        rmse = (residual / len(y_test)) ** 0.5
+        print(f"test r2 {1 - residual / total:.4f}  (rmse {rmse:.4g})")
+    print(f"time {elapsed:.2f} s, {history.epochs} epochs")
     if args.save:
         net.save(args.save)
         print(f"saved to {args.save}")

@@ -24,7 +24,7 @@ from .errors import ModelFormatError
 from .layers import Dense
 from .network import Network
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "load", "save"]
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "from_bytes", "load", "save", "to_bytes"]
 
 FORMAT_NAME = "mlpcore.network"
 FORMAT_VERSION = 1
@@ -32,6 +32,11 @@ FORMAT_VERSION = 1
 
 def save(net: Network, path: str | os.PathLike[str]) -> None:
     """Write ``net`` to ``path`` (conventionally ``*.safetensors``), atomically."""
+    _atomic_write(Path(path), to_bytes(net))
+
+
+def to_bytes(net: Network) -> bytes:
+    """The safetensors bytes that :func:`save` writes (also what pickling carries)."""
     meta = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -51,8 +56,7 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
     for i, layer in enumerate(net.layers):
         tensors[f"layers.{i}.W"] = np.ascontiguousarray(layer.W)
         tensors[f"layers.{i}.b"] = np.ascontiguousarray(layer.b)
-    data = _st_save(tensors, metadata={"mlpcore": json.dumps(meta)})
-    _atomic_write(Path(path), data)
+    return bytes(_st_save(tensors, metadata={"mlpcore": json.dumps(meta)}))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -95,7 +99,22 @@ def load(path: str | os.PathLike[str], *, backend: str = "native") -> Network:
     FileNotFoundError
         If ``path`` does not exist.
     """
-    data = Path(path).read_bytes()
+    return from_bytes(Path(path).read_bytes(), backend=backend, source=path)
+
+
+def from_bytes(
+    data: bytes, *, backend: str = "native", source: object = "<bytes>"
+) -> Network:
+    """The network encoded in ``data`` (from :func:`to_bytes` or a saved file).
+
+    ``source`` names the data in error messages (the path, for :func:`load`).
+
+    Raises
+    ------
+    ModelFormatError
+        As :func:`load`.
+    """
+    path = source
     meta = _read_metadata(data, path)
     try:
         tensors = _st_load(data)

@@ -118,9 +118,9 @@ class Dense:
         self.weights_given = W is not None
         self.initialize(np.random.default_rng(check_seed(seed)))
         if W is not None:
-            self.W = W  # type: ignore[assignment]
+            self.W = W  # type: ignore[assignment, unused-ignore]
         if b is not None:
-            self.b = b  # type: ignore[assignment]
+            self.b = b  # type: ignore[assignment, unused-ignore]
 
     # -- parameters -------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -110,7 +110,7 @@ class Network:
                 "(use a sigmoid output with binary_cross_entropy)"
             )
         self.dtype = check_dtype(dtype)
-        self.backend = backend  # type: ignore[assignment]
+        self.backend = backend  # type: ignore[assignment, unused-ignore]
         self.seed = check_seed(seed)
         self.rng = np.random.default_rng(self.seed)
         for layer in self.layers:
@@ -248,7 +248,8 @@ class Network:
         """
         output = self.forward(X)
         if self.loss == "cross_entropy":
-            return output.argmax(axis=1)
+            labels: NDArray[np.intp] = output.argmax(axis=1)
+            return labels
         if self.loss == "binary_cross_entropy":
             labels = (output > 0.5).astype(np.int64)
             return labels[:, 0] if self.n_out == 1 else labels
@@ -420,6 +421,42 @@ class Network:
         from .io import save
 
         save(self, path)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle by value: the bytes :meth:`save` writes, the backend's name and the
+        shuffling generator's state (so a seeded run continues identically)."""
+        from .io import to_bytes
+
+        return {
+            "model": to_bytes(self),
+            "backend": self.backend.name,
+            "seed": self.seed,
+            "rng": self.rng.bit_generator.state,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from .io import from_bytes
+
+        net = from_bytes(state["model"], backend=state["backend"], source="pickle")
+        self.__dict__.update(net.__dict__)
+        self.seed = state["seed"]
+        self.rng.bit_generator.state = state["rng"]
+
+    def summary(self, *, print_fn: Callable[[str], object] | None = print) -> str:
+        """A Keras-like table of layers, output shapes, activations and parameter
+        counts; printed with ``print_fn`` (None: not printed) and returned."""
+        from .summary import summary
+
+        text = summary(self)
+        if print_fn is not None:
+            print_fn(text)
+        return text
+
+    def to_onnx(self, path: str | Path, *, opset: int = 17) -> None:
+        """Write the forward pass as an ONNX model; see :func:`mlpcore.onnx.to_onnx`."""
+        from .onnx import to_onnx
+
+        to_onnx(self, path, opset=opset)
 
     def copy(self, *, dtype: str | np.dtype[Any] | None = None) -> Network:
         """An independent copy (optionally in another dtype) on the same backend."""

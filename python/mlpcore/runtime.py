@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _core
+from . import _core, _threadpool
 from ._validation import check_int
 from .errors import ValidationError
 
@@ -130,3 +130,4 @@ def info(measure_peak: bool = True) -> RuntimeInfo:
 
 
 _apply_environment()
+_threadpool.register()

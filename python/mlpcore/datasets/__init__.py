@@ -5,10 +5,12 @@ from __future__ import annotations
 from .digits import load_digits
 from .preprocessing import Standardizer, train_test_split
 from .synthetic import make_moons, make_spiral, make_xor
+from .tabular import load_table
 
 __all__ = [
     "Standardizer",
     "load_digits",
+    "load_table",
     "make_moons",
     "make_spiral",
     "make_xor",

@@ -77,7 +77,8 @@ class Standardizer:
     def transform(self, X: object) -> NDArray[np.float64]:
         """``(X − μ) / σ`` for ``X`` (n_samples, n_features), as float64."""
         data = as_array(X, "X", 2).astype(np.float64)
-        return (data - self.mean_) / self.scale_
+        scaled: NDArray[np.float64] = (data - self.mean_) / self.scale_
+        return scaled
 
     def fit_transform(self, X: object) -> NDArray[np.float64]:
         """:meth:`fit` on ``X``, then :meth:`transform` it."""
