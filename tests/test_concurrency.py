@@ -6,6 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 
 import mlpcore as mc
 
@@ -73,3 +74,33 @@ def test_parallel_gradients_on_one_network_match_serial() -> None:
         assert loss_p == loss_s
         for gp, gs in zip(grads_p, grads_s):
             np.testing.assert_array_equal(gp.W, gs.W)
+
+
+def test_a_second_concurrent_fit_on_one_network_is_refused() -> None:
+    X, y = _data(6, n=64)
+    net = _net(7)
+    optimizer = mc.SGD(0.05)
+    started, release = threading.Event(), threading.Event()
+    apply = optimizer.apply
+
+    def slow_apply(*args: object) -> None:  # holds the first fit inside its loop
+        started.set()
+        release.wait(timeout=10)
+        apply(*args)  # type: ignore[arg-type]
+
+    optimizer.apply = slow_apply  # type: ignore[method-assign]
+    first = threading.Thread(
+        target=lambda: net.fit(X, y, epochs=1, batch_size=64, optimizer=optimizer)
+    )
+    first.start()
+    try:
+        assert started.wait(timeout=10)
+        with pytest.raises(mc.TrainingInProgressError, match="net: expected a network"):
+            net.fit(X, y, epochs=1, optimizer=mc.SGD(0.05))
+        before = net.forward(X[:4])  # predicting meanwhile works
+        assert before.shape == (4, 5)
+    finally:
+        release.set()
+        first.join()
+    history = net.fit(X, y, epochs=1, batch_size=64, optimizer=mc.SGD(0.05))
+    assert history.epochs == 1  # the lock is released afterwards

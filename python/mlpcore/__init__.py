@@ -27,6 +27,7 @@ from .errors import (
     DTypeError,
     MlpcoreError,
     ModelFormatError,
+    TrainingInProgressError,
     ValidationError,
 )
 from .explain import Explanation
@@ -60,6 +61,7 @@ __all__ = [
     "Network",
     "Optimizer",
     "Recorder",
+    "TrainingInProgressError",
     "ValidationError",
     "__version__",
     "get_backend",

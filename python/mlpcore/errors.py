@@ -12,6 +12,7 @@ __all__ = [
     "DivergenceError",
     "MlpcoreError",
     "ModelFormatError",
+    "TrainingInProgressError",
     "ValidationError",
 ]
 
@@ -55,3 +56,7 @@ class DivergenceError(MlpcoreError, FloatingPointError):
         self.step = step
         self.layer = layer
         self.history = history
+
+
+class TrainingInProgressError(MlpcoreError, RuntimeError):
+    """``fit`` was called on a network another thread is already training."""

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._validation import check_finite, check_int, describe
-from .errors import DivergenceError, DTypeError, ValidationError
+from .errors import (
+    DivergenceError,
+    DTypeError,
+    TrainingInProgressError,
+    ValidationError,
+)
 from .optim import SGD, Optimizer
 
 if TYPE_CHECKING:
@@ -60,6 +65,22 @@ class History:
         from .plotting import plot_history
 
         return plot_history(self, path)
+
+
+@contextmanager
+def _exclusive_training(net: Network) -> Iterator[None]:
+    """One ``fit`` at a time per network: a second, concurrent one is refused rather
+    than interleaving its updates with the first's."""
+    lock: threading.Lock = net.__dict__.setdefault("_training_lock", threading.Lock())
+    if not lock.acquire(blocking=False):
+        raise TrainingInProgressError(
+            "net: expected a network no other thread is training, got one whose fit "
+            "is running (predicting from other threads meanwhile is fine)"
+        )
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @contextmanager
@@ -197,6 +218,7 @@ def fit(
     bar = _progress(verbose, epochs * steps_per_epoch)
     # Overflow to Inf/NaN is reported once, as a DivergenceError, not as warnings.
     with (
+        _exclusive_training(net),
         _deferred_interrupt() as interrupted,
         np.errstate(over="ignore", invalid="ignore"),
     ):
