@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import struct
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -145,3 +146,53 @@ def test_broken_files_raise_model_format_error(tmp_path: Path) -> None:
 
 def test_model_format_error_is_a_value_error() -> None:
     assert issubclass(mc.ModelFormatError, ValueError)
+
+
+@pytest.mark.parametrize("backend", ["native", "numpy"])
+@pytest.mark.parametrize(
+    "make_optimizer",
+    [
+        lambda: mc.SGD(0.05),
+        lambda: mc.Momentum(0.02, nesterov=True),
+        lambda: mc.Adam(0.01),
+    ],
+)
+def test_checkpoint_with_optimizer_resumes_exactly(
+    tmp_path: Path, backend: str, make_optimizer: Any
+) -> None:
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((96, 5)), rng.integers(0, 4, size=96)
+    net = _net("float64")
+    net.backend = backend
+    optimizer = make_optimizer()
+    net.fit(X, y, epochs=2, batch_size=16, optimizer=optimizer)
+    path = tmp_path / "checkpoint.safetensors"
+    net.save(path, optimizer=optimizer)
+
+    net.fit(X, y, epochs=2, batch_size=16, optimizer=optimizer)  # the uninterrupted run
+    resumed = mc.load(path, backend=backend)
+    resumed_optimizer = mc.load_optimizer(path, resumed)
+    assert type(resumed_optimizer) is type(optimizer)
+    assert resumed_optimizer.steps == 12
+    resumed.fit(X, y, epochs=2, batch_size=16, optimizer=resumed_optimizer)
+    for a, b in zip(net.layers, resumed.layers):
+        np.testing.assert_array_equal(a.W, b.W)
+        np.testing.assert_array_equal(a.b, b.b)
+
+
+def test_optimizer_state_errors(tmp_path: Path) -> None:
+    net = _net()
+    path = tmp_path / "plain.safetensors"
+    net.save(path)
+    with pytest.raises(mc.ModelFormatError, match="no optimizer state"):
+        mc.load_optimizer(path, net)
+
+    class Custom(mc.SGD):
+        pass
+
+    with pytest.raises(mc.ValidationError, match="optimizer: expected an SGD"):
+        net.save(path, optimizer=Custom())
+    net.save(path, optimizer=mc.Adam())
+    other = mc.Network([mc.Dense(5, 3, "relu"), mc.Dense(3, 4, "softmax")], seed=0)
+    with pytest.raises(mc.ModelFormatError, match="optimizer state m of layer 0"):
+        mc.load_optimizer(path, other)

@@ -32,7 +32,7 @@ from .errors import (
 )
 from .explain import Explanation
 from .gradcheck import gradient_check
-from .io import load
+from .io import load, load_optimizer
 from .layers import Dense
 from .losses import LOSSES
 from .network import Gradient, LayerTrace, Network
@@ -70,5 +70,6 @@ __all__ = [
     "info",
     "load",
     "load_digits",
+    "load_optimizer",
     "set_num_threads",
 ]

@@ -2,7 +2,10 @@
 
 Layout: tensors ``layers.<i>.W`` and ``layers.<i>.b``; the header's ``__metadata__``
 holds ``{"mlpcore": <json>}`` with the format name and version, the layer sizes and
-activations, the loss and the dtype. Saving writes a temporary file in the target's
+activations, the loss and the dtype. A checkpoint saved with its optimizer adds the
+optimizer's kind, hyper-parameters and step count to the metadata, its state arrays as
+``optimizer.<i>.<state>.W``/``.b``, and the shuffling generator's state, so training
+resumes exactly (:func:`load_optimizer`). Saving writes a temporary file in the target's
 directory, fsyncs it and renames it over the target, so an interrupted save never
 destroys the previous file.
 """
@@ -20,22 +23,39 @@ import numpy as np
 from safetensors.numpy import load as _st_load
 from safetensors.numpy import save as _st_save
 
-from .errors import ModelFormatError
+from ._validation import describe
+from .errors import ModelFormatError, ValidationError
 from .layers import Dense
 from .network import Network
+from .optim import SGD, Adam, Momentum, Optimizer
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "from_bytes", "load", "save", "to_bytes"]
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "from_bytes",
+    "load",
+    "load_optimizer",
+    "save",
+    "to_bytes",
+]
 
 FORMAT_NAME = "mlpcore.network"
 FORMAT_VERSION = 1
 
 
-def save(net: Network, path: str | os.PathLike[str]) -> None:
-    """Write ``net`` to ``path`` (conventionally ``*.safetensors``), atomically."""
-    _atomic_write(Path(path), to_bytes(net))
+def save(
+    net: Network, path: str | os.PathLike[str], *, optimizer: Optimizer | None = None
+) -> None:
+    """Write ``net`` to ``path`` (conventionally ``*.safetensors``), atomically.
+
+    With ``optimizer`` (an :class:`SGD`, :class:`Momentum` or :class:`Adam` that has
+    trained ``net``), its state and the network's shuffling state are saved too:
+    ``mc.load(path)`` plus :func:`load_optimizer` then continue the run exactly.
+    """
+    _atomic_write(Path(path), to_bytes(net, optimizer=optimizer))
 
 
-def to_bytes(net: Network) -> bytes:
+def to_bytes(net: Network, *, optimizer: Optimizer | None = None) -> bytes:
     """The safetensors bytes that :func:`save` writes (also what pickling carries)."""
     meta = {
         "format": FORMAT_NAME,
@@ -56,6 +76,13 @@ def to_bytes(net: Network) -> bytes:
     for i, layer in enumerate(net.layers):
         tensors[f"layers.{i}.W"] = np.ascontiguousarray(layer.W)
         tensors[f"layers.{i}.b"] = np.ascontiguousarray(layer.b)
+    if optimizer is not None:
+        meta["optimizer"] = _optimizer_meta(optimizer)
+        meta["rng"] = net.rng.bit_generator.state
+        for i, layer in enumerate(net.layers):
+            for name, (state_W, state_b) in optimizer._layer_state(layer).items():
+                tensors[f"optimizer.{i}.{name}.W"] = np.ascontiguousarray(state_W)
+                tensors[f"optimizer.{i}.{name}.b"] = np.ascontiguousarray(state_b)
     return bytes(_st_save(tensors, metadata={"mlpcore": json.dumps(meta)}))
 
 
@@ -124,6 +151,7 @@ def from_bytes(
         dtype = np.dtype(meta["dtype"])
         specs = meta["layers"]
         expected = {f"layers.{i}.{p}" for i in range(len(specs)) for p in "Wb"}
+        expected |= _optimizer_tensor_names(meta, len(specs))
         if set(tensors) != expected:
             raise ModelFormatError(
                 f"{path}: expected tensors {sorted(expected)}, got {sorted(tensors)}"
@@ -147,7 +175,10 @@ def from_bytes(
                     b=b,
                 )
             )
-        return Network(layers, loss=meta["loss"], dtype=dtype, backend=backend)
+        net = Network(layers, loss=meta["loss"], dtype=dtype, backend=backend)
+        if "rng" in meta:
+            net.rng.bit_generator.state = meta["rng"]
+        return net
     except ModelFormatError:
         raise
     except (KeyError, TypeError, ValueError) as exc:
@@ -177,3 +208,77 @@ def _read_metadata(data: bytes, path: object) -> dict[str, Any]:
             f"{path}: expected format version {FORMAT_VERSION}, got {meta.get('version')!r}"
         )
     return meta
+
+
+_OPTIMIZERS: dict[str, type[Optimizer]] = {
+    "SGD": SGD,
+    "Momentum": Momentum,
+    "Adam": Adam,
+}
+
+
+def _optimizer_meta(optimizer: Optimizer) -> dict[str, Any]:
+    kind = type(optimizer).__name__
+    if _OPTIMIZERS.get(kind) is not type(optimizer):
+        raise ValidationError(
+            f"optimizer: expected an SGD, Momentum or Adam to save, got {describe(optimizer)}"
+        )
+    hyper = {k: v for k, v in vars(optimizer).items() if not k.startswith("_")}
+    steps = hyper.pop("steps")
+    return {
+        "kind": kind,
+        "hyper": hyper,
+        "steps": steps,
+        "state": optimizer.state_names,
+    }
+
+
+def _optimizer_tensor_names(meta: dict[str, Any], n_layers: int) -> set[str]:
+    if "optimizer" not in meta:
+        return set()
+    names = meta["optimizer"]["state"]
+    return {
+        f"optimizer.{i}.{name}.{p}"
+        for i in range(n_layers)
+        for name in names
+        for p in "Wb"
+    }
+
+
+def load_optimizer(path: str | os.PathLike[str], net: Network) -> Optimizer:
+    """The optimizer saved with ``save(..., optimizer=...)`` at ``path``, its state
+    attached to ``net`` (the network loaded from the same file), ready to resume.
+
+    Raises
+    ------
+    ModelFormatError
+        If the file holds no optimizer state, or it does not fit ``net``.
+    """
+    data = Path(path).read_bytes()
+    meta = _read_metadata(data, path)
+    if "optimizer" not in meta:
+        raise ModelFormatError(f"{path}: no optimizer state was saved with this model")
+    try:
+        tensors = _st_load(data)
+    except Exception as exc:  # safetensors raises its own error types
+        raise ModelFormatError(f"{path}: corrupted safetensors data ({exc})") from exc
+    try:
+        spec = meta["optimizer"]
+        optimizer = _OPTIMIZERS[spec["kind"]](**spec["hyper"])
+        optimizer.steps = int(spec["steps"])
+        for i, layer in enumerate(net.layers):
+            state = optimizer._layer_state(layer)
+            for name, (state_W, state_b) in state.items():
+                for target, key in ((state_W, "W"), (state_b, "b")):
+                    saved = tensors[f"optimizer.{i}.{name}.{key}"]
+                    if saved.shape != target.shape or saved.dtype != target.dtype:
+                        raise ModelFormatError(
+                            f"{path}: optimizer state {name} of layer {i} expected "
+                            f"{target.shape} {target.dtype}, got {saved.shape} {saved.dtype}"
+                        )
+                    target[...] = saved
+        return optimizer
+    except ModelFormatError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelFormatError(f"{path}: inconsistent optimizer state ({exc})") from exc

@@ -416,11 +416,15 @@ class Network:
             record=record,
         )
 
-    def save(self, path: str | Path) -> None:
-        """Write the network to a safetensors file, atomically; see :func:`mlpcore.load`."""
+    def save(self, path: str | Path, *, optimizer: Optimizer | None = None) -> None:
+        """Write the network to a safetensors file, atomically; see :func:`mlpcore.load`.
+
+        With ``optimizer``, its state is saved too (a checkpoint): resume with
+        ``net = mc.load(path)`` and ``opt = mc.load_optimizer(path, net)``.
+        """
         from .io import save
 
-        save(self, path)
+        save(self, path, optimizer=optimizer)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle by value: the bytes :meth:`save` writes, the backend's name and the
