@@ -95,8 +95,11 @@ class Dense:
     Attributes
     ----------
     W : ndarray (n_in, n_out) and b : ndarray (n_out,)
-        Plain NumPy arrays, read and assigned freely; an assigned array is
-        checked for shape and converted to the layer's dtype.
+        Plain NumPy arrays, read and assigned freely; an assigned (or given)
+        array is checked for shape and converted to the layer's dtype. One that
+        already has that dtype and is C-contiguous and writeable is used as is,
+        not copied (NumPy's usual sharing): pass ``W.copy()`` to build two
+        networks from one array without them sharing weights.
     """
 
     def __init__(
