@@ -381,8 +381,7 @@ class Network:
         result = {"loss": loss}
         if self.is_classifier:
             # binary cross-entropy scores every output (multi-label), argmax one per row
-            per_row = self.n_out if self.loss == "binary_cross_entropy" else 1
-            result["accuracy"] = correct / (n * per_row)
+            result["accuracy"] = accuracy(self.loss, correct, n, self.n_out)
         return result
 
     # -- training and persistence -----------------------------------------------
@@ -491,3 +490,10 @@ def count_correct(loss: str, output: Array, y: Array | NDArray[np.int64]) -> int
         labels = y if y.ndim == 1 else y.argmax(axis=1)
         return int(np.count_nonzero(output.argmax(axis=1) == labels))
     return int(np.count_nonzero((output > 0.5) == (y > 0.5)))
+
+
+def accuracy(loss: str, correct: int, n_samples: int, n_out: int) -> float:
+    """``correct`` (from :func:`count_correct`) as a fraction: binary cross-entropy
+    scores every output of a sample (multi-label), cross-entropy one per sample."""
+    scored = n_samples * (n_out if loss == "binary_cross_entropy" else 1)
+    return correct / scored

@@ -180,7 +180,7 @@ def fit(
     """
     from ._engine import engine_for, optimizer_kind
     from ._source import make_source
-    from .network import count_correct
+    from .network import accuracy, count_correct
 
     if optimizer is None:
         optimizer = SGD(lr=0.01)
@@ -209,7 +209,6 @@ def fit(
         )
 
     n = source.X.shape[0]
-    per_row = net.n_out if net.loss == "binary_cross_entropy" else 1
     steps_per_epoch = -(-n // batch_size)
     xb, yb = source.x_batch, source.y_batch
     kind = optimizer_kind(optimizer) if net.backend.name == "native" else None
@@ -269,7 +268,7 @@ def fit(
                 loss_sum, correct = engine.core.loss_sum, engine.core.correct
             history.loss.append(loss_sum / n)
             if net.is_classifier:
-                history.accuracy.append(correct / (n * per_row))
+                history.accuracy.append(accuracy(net.loss, correct, n, net.n_out))
             if validation is not None:
                 scores = net.evaluate(*validation)
                 history.val_loss.append(scores["loss"])
