@@ -142,11 +142,7 @@ def from_bytes(
         As :func:`load`.
     """
     path = source
-    meta = _read_metadata(data, path)
-    try:
-        tensors = _st_load(data)
-    except Exception as exc:  # safetensors raises its own error types
-        raise ModelFormatError(f"{path}: corrupted safetensors data ({exc})") from exc
+    meta, tensors = _decode(data, path)
     try:
         dtype = np.dtype(meta["dtype"])
         specs = meta["layers"]
@@ -183,6 +179,18 @@ def from_bytes(
         raise
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFormatError(f"{path}: inconsistent model metadata ({exc})") from exc
+
+
+def _decode(
+    data: bytes, path: object
+) -> tuple[dict[str, Any], dict[str, np.ndarray[Any, Any]]]:
+    """The checked mlpcore metadata and the tensors of a saved model."""
+    meta = _read_metadata(data, path)
+    try:
+        tensors = _st_load(data)
+    except Exception as exc:  # safetensors raises its own error types
+        raise ModelFormatError(f"{path}: corrupted safetensors data ({exc})") from exc
+    return meta, tensors
 
 
 def _read_metadata(data: bytes, path: object) -> dict[str, Any]:
@@ -254,14 +262,9 @@ def load_optimizer(path: str | os.PathLike[str], net: Network) -> Optimizer:
     ModelFormatError
         If the file holds no optimizer state, or it does not fit ``net``.
     """
-    data = Path(path).read_bytes()
-    meta = _read_metadata(data, path)
+    meta, tensors = _decode(Path(path).read_bytes(), path)
     if "optimizer" not in meta:
         raise ModelFormatError(f"{path}: no optimizer state was saved with this model")
-    try:
-        tensors = _st_load(data)
-    except Exception as exc:  # safetensors raises its own error types
-        raise ModelFormatError(f"{path}: corrupted safetensors data ({exc})") from exc
     try:
         spec = meta["optimizer"]
         optimizer = _OPTIMIZERS[spec["kind"]](**spec["hyper"])
