@@ -20,6 +20,7 @@ from .errors import MlpcoreError, ValidationError
 from .layers import Dense
 from .network import Network
 from .optim import SGD, Adam, Momentum, Optimizer
+from .training import History
 
 __all__ = ["main"]
 
@@ -187,6 +188,40 @@ def _optimizer(name: str, lr: float | None) -> Optimizer:
     return Momentum(rate, momentum=0.9, nesterov=name == "nesterov")
 
 
+def _split_scaled(
+    X: Any, y: Any, args: argparse.Namespace
+) -> tuple[Any, Any, Any, Any]:
+    """A seeded train/test split with inputs standardised by the training statistics."""
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=args.test_size, seed=args.seed
+    )
+    scaler = Standardizer().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+def _network(
+    sizes: list[int], output: str, loss: str, args: argparse.Namespace
+) -> Network:
+    """Hidden layers with ``args.activation``, then an ``output`` layer."""
+    layers = [
+        Dense(n_in, n_out, args.activation)
+        for n_in, n_out in itertools.pairwise(sizes[:-1])
+    ]
+    layers.append(Dense(sizes[-2], sizes[-1], output))
+    return Network(
+        layers, loss=loss, dtype=args.dtype, backend=args.backend, seed=args.seed
+    )
+
+
+def _save_and_plot(net: Network, history: History, args: argparse.Namespace) -> None:
+    if args.save:
+        net.save(args.save)
+        print(f"saved to {args.save}")
+    if args.plot:
+        history.plot(args.plot)
+        print(f"curves drawn to {args.plot}")
+
+
 def train(args: argparse.Namespace) -> int:
     if args.plot:
         from .plotting import check_picture_path
@@ -201,25 +236,9 @@ def train(args: argparse.Namespace) -> int:
             "--target/--task: expected --data FILE with them, got none"
         )
     X, y = load_digits()
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=args.test_size, seed=args.seed
-    )
-    scaler = Standardizer().fit(X_train)
-    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-
+    X_train, X_test, y_train, y_test = _split_scaled(X, y, args)
     sizes = [X.shape[1], *args.hidden, 10]
-    layers = [
-        Dense(n_in, n_out, args.activation)
-        for n_in, n_out in itertools.pairwise(sizes[:-1])
-    ]
-    layers.append(Dense(sizes[-2], sizes[-1], "softmax"))
-    net = Network(
-        layers,
-        loss="cross_entropy",
-        dtype=args.dtype,
-        backend=args.backend,
-        seed=args.seed,
-    )
+    net = _network(sizes, "softmax", "cross_entropy", args)
     optimizer = _optimizer(args.optimizer, args.lr)
     print(
         f"digits: {len(X_train)} train / {len(X_test)} test samples, "
@@ -248,12 +267,7 @@ def train(args: argparse.Namespace) -> int:
         + ("  [interrupted]" if history.interrupted else "")
     )
     print(f"time {elapsed:.2f} s, {samples / max(train_seconds, 1e-9):,.0f} samples/s")
-    if args.save:
-        net.save(args.save)
-        print(f"saved to {args.save}")
-    if args.plot:
-        history.plot(args.plot)
-        print(f"curves drawn to {args.plot}")
+    _save_and_plot(net, history, args)
     return 0
 
 
@@ -277,23 +291,12 @@ def train_table(args: argparse.Namespace) -> int:
                 f"target: expected numbers for regression, got {table.y[:3]!r}..."
             ) from exc
         out_activation, loss, n_out = "linear", "mse", 1
-    X_train, X_test, y_train, y_test = train_test_split(
-        table.X, y, test_size=args.test_size, seed=args.seed
-    )
-    scaler = Standardizer().fit(X_train)
-    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    X_train, X_test, y_train, y_test = _split_scaled(table.X, y, args)
     if task == "regression":
         y_mean, y_scale = float(y_train.mean()), float(y_train.std()) or 1.0
         y_train = (y_train - y_mean) / y_scale
     sizes = [table.X.shape[1], *args.hidden, n_out]
-    layers = [
-        Dense(n_in, n_out_, args.activation)
-        for n_in, n_out_ in itertools.pairwise(sizes[:-1])
-    ]
-    layers.append(Dense(sizes[-2], sizes[-1], out_activation))
-    net = Network(
-        layers, loss=loss, dtype=args.dtype, backend=args.backend, seed=args.seed
-    )
+    net = _network(sizes, out_activation, loss, args)
     optimizer = _optimizer(args.optimizer, args.lr)
     print(
         f"{args.data}: {task} of {table.target_name!r} from {table.X.shape[1]} "
@@ -323,12 +326,7 @@ def train_table(args: argparse.Namespace) -> int:
         rmse = (residual / len(y_test)) ** 0.5
         print(f"test r2 {1 - residual / total:.4f}  (rmse {rmse:.4g})")
     print(f"time {elapsed:.2f} s, {history.epochs} epochs")
-    if args.save:
-        net.save(args.save)
-        print(f"saved to {args.save}")
-    if args.plot:
-        history.plot(args.plot)
-        print(f"curves drawn to {args.plot}")
+    _save_and_plot(net, history, args)
     return 0
 
 
