@@ -80,7 +80,15 @@ def test_decision_boundary_of_a_trained_network(tmp_path: Path) -> None:
     path = tmp_path / "boundary.png"
     figure = plotting.plot_decision_boundary(net, X, y, path, title="moons")
     assert_image(path)
-    assert figure.axes[0].get_title() == "moons"
+    ax = figure.axes[0]
+    assert ax.get_title() == "moons"
+    # the points are the data, coloured by label; the black line is where ŷ = ½
+    points = ax.collections[-1]
+    np.testing.assert_array_equal(points.get_offsets(), X)
+    np.testing.assert_array_equal(points.get_array(), y)
+    boundary = np.concatenate([p.vertices for p in ax.collections[1].get_paths()])
+    assert len(boundary) > 10
+    np.testing.assert_allclose(net.forward(boundary)[:, 0], 0.5, atol=1e-3)
     with pytest.raises(mc.ValidationError, match="X: expected 2 input features"):
         plotting.plot_decision_boundary(
             mc.Network([mc.Dense(3, 1)]), np.ones((4, 3)), y[:4]

@@ -10,7 +10,7 @@ network's own backend kernels, the same ones :meth:`Network.gradients` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -279,53 +279,49 @@ def explain(
     traces = net._forward(inputs)
     sources = [inputs] + [trace.a for trace in traces[:-1]]
     layers = net.layers
-    if y is None:
-        steps = tuple(
-            LayerExplanation(
-                i + 1, layer.activation, src, layer.W.copy(), layer.b.copy(), t.z, t.a
-            )
-            for i, (layer, src, t) in enumerate(zip(layers, sources, traces))
+    # the forward pass, with W and b as they are before any step
+    forward = [
+        LayerExplanation(
+            i + 1, layer.activation, src, layer.W.copy(), layer.b.copy(), t.z, t.a
         )
-        return Explanation(inputs, steps, traces[-1].a, net.loss)
+        for i, (layer, src, t) in enumerate(zip(layers, sources, traces))
+    ]
+    output = traces[-1]
+    if y is None:
+        return Explanation(inputs, tuple(forward), output.a, net.loss)
 
     gamma = DEFAULT_LR if lr is None else check_positive(lr, "lr")
     targets = net._targets(y, inputs.shape[0])
-    output = traces[-1]
     cost = kernels.loss(net.loss, output.a, targets)
     # δᴸ = ∂C/∂zᴸ, then δˡ⁻¹ = (δˡ Wˡᵀ) ⊙ f'(zˡ⁻¹): the layer's backward runs as
     # "linear" because δ already holds f'; the activation is applied one layer down.
+    # (Network._backprop fuses the two and so never holds δ, which is shown here.)
     delta = kernels.output_grad(
         layers[-1].activation, net.loss, output.z, output.a, targets
     )
     found: list[LayerExplanation] = []
     for i in range(len(layers) - 1, -1, -1):
-        layer, trace = layers[i], traces[i]
+        step = forward[i]
         grad_x, grad_W, grad_b = kernels.dense_backward(
-            sources[i], layer.W, trace.z, trace.a, delta, "linear", i > 0
+            step.inputs, step.W, step.z, step.a, delta, "linear", i > 0
         )
-        W_new, b_new = layer.W.copy(), layer.b.copy()
+        W_new, b_new = step.W.copy(), step.b.copy()
         kernels.sgd_step(W_new, grad_W, gamma)  # the very update SGD applies
         kernels.sgd_step(b_new, grad_b, gamma)
         found.append(
-            LayerExplanation(
-                i + 1,
-                layer.activation,
-                sources[i],
-                layer.W.copy(),
-                layer.b.copy(),
-                trace.z,
-                trace.a,
-                delta,
-                grad_W,
-                grad_b,
-                W_new,
-                b_new,
+            replace(
+                step,
+                delta=delta,
+                grad_W=grad_W,
+                grad_b=grad_b,
+                W_new=W_new,
+                b_new=b_new,
             )
         )
         if grad_x is not None:
-            below = traces[i - 1]
+            below = forward[i - 1]
             delta = kernels.activation_backward(
-                layers[i - 1].activation, below.z, below.a, grad_x
+                below.activation, below.z, below.a, grad_x
             )
     found.reverse()
     if apply:

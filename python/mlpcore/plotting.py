@@ -149,8 +149,8 @@ def plot_activations(
 def plot_learning_rates(
     path: str | Path | None = None,
     *,
-    learning_rates: Sequence[float] | None = None,
-    iterations: int | None = None,
+    learning_rates: Sequence[float] = LEARNING_RATES,
+    iterations: int = GD_ITERATIONS,
     backend: str = "native",
 ) -> Figure:
     """Cost against iteration of gradient descent ``w(i) = w(i−1) − γ ∇C(w(i−1))``
@@ -165,12 +165,10 @@ def plot_learning_rates(
     matplotlib.figure.Figure
     """
     target = check_picture_path(path)
-    rates = LEARNING_RATES if learning_rates is None else tuple(learning_rates)
-    steps = GD_ITERATIONS if iterations is None else iterations
     figure = _new_figure(6.4, 4.0)
     ax = figure.subplots()
-    for lr in rates:
-        costs = gradient_descent_costs(lr, steps, backend)
+    for lr in learning_rates:
+        costs = gradient_descent_costs(lr, iterations, backend)
         label = f"γ = {lr:g} ({descent_verdict(costs)})"
         ax.semilogy(np.arange(len(costs)), costs, marker=".", label=label)
     ax.set_xlabel("iteration i")

@@ -62,7 +62,7 @@ def make_spiral(
     y = np.empty(n_samples, dtype=np.int64)
     start = 0
     for k, m in enumerate(sizes):
-        r = np.linspace(0.0, 1.0, m) if m > 1 else np.zeros(m)
+        r = np.linspace(0.0, 1.0, m)  # one point: r = 0
         t = 4.0 * (k + r) + noise * rng.standard_normal(m)
         X[start : start + m] = np.column_stack([r * np.sin(t), r * np.cos(t)])
         y[start : start + m] = k
