@@ -94,12 +94,17 @@ class Optimizer(ABC):
     ) -> None:
         """Update ``param`` in place from ``grad`` and this parameter's ``state``."""
 
-    def __repr__(self) -> str:
-        params = ", ".join(
-            f"{k}={v!r}"
+    def hyperparameters(self) -> dict[str, Any]:
+        """The constructor's arguments: ``type(self)(**opt.hyperparameters())`` makes
+        an optimizer with the same settings (and fresh state)."""
+        return {
+            k: v
             for k, v in vars(self).items()
             if not k.startswith("_") and k != "steps"
-        )
+        }
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
         return f"{type(self).__name__}({params})"
 
 
