@@ -370,39 +370,29 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
         return;
     }
 
-    // Orient so that C's unit-stride dimension is the vector dimension.
+    // Orient so that C's unit-stride dimension is the vector dimension: a row-major C
+    // is computed as C^T = B^T A^T.
     const bool swap = c.col_stride == 1 && c.row_stride != 1;
+    const MatrixView<const T> oa = swap ? b.transposed() : a;
+    const MatrixView<const T> ob = swap ? a.transposed() : b;
+    const MatrixView<T> oc = swap ? c.transposed() : c;
     Problem<T> pr{};
+    pr.m = oc.rows;
+    pr.n = oc.cols;
     pr.k = k;
+    pr.a = oa.data;
+    pr.rsa = oa.row_stride;
+    pr.csa = oa.col_stride;
+    pr.b = ob.data;
+    pr.rsb = ob.row_stride;
+    pr.csb = ob.col_stride;
+    pr.c = oc.data;
+    pr.rsc = oc.row_stride;
+    pr.csc = oc.col_stride;
     pr.alpha = alpha;
     pr.beta = beta;
     pr.swapped = swap;
     pr.ep = ep;
-    if (swap) {
-        pr.m = n;
-        pr.n = m;
-        pr.a = b.data;
-        pr.rsa = b.col_stride;
-        pr.csa = b.row_stride;
-        pr.b = a.data;
-        pr.rsb = a.col_stride;
-        pr.csb = a.row_stride;
-        pr.c = c.data;
-        pr.rsc = c.col_stride;
-        pr.csc = c.row_stride;
-    } else {
-        pr.m = m;
-        pr.n = n;
-        pr.a = a.data;
-        pr.rsa = a.row_stride;
-        pr.csa = a.col_stride;
-        pr.b = b.data;
-        pr.rsb = b.row_stride;
-        pr.csb = b.col_stride;
-        pr.c = c.data;
-        pr.rsc = c.row_stride;
-        pr.csc = c.col_stride;
-    }
 
     int threads = get_num_threads();
     const double work =
