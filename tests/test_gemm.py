@@ -60,8 +60,8 @@ def test_kernel_isa_is_reported() -> None:
 def test_fma_peak_is_measured() -> None:
     from mlpcore.runtime import fma_peak_gflops
 
-    # The probe must report a plausible positive rate, single precision at least as
-    # fast as double (it holds twice the lanes per vector).
+    # The probe must report a plausible positive rate for both dtypes (their order is
+    # not asserted: on a shared host a single short probe can invert it).
     f32, f64 = fma_peak_gflops("float32", 1), fma_peak_gflops("float64", 1)
     assert 0.1 < f64 and 0.1 < f32
     with pytest.raises(mc.ValidationError, match="dtype"):

@@ -8,7 +8,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,22 +34,38 @@ def run_with_isa(isa: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.fixture(scope="module")
+def grid_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[str], tuple[subprocess.CompletedProcess[str], Path]]:
+    """The grid run under one ISA, done once per module (the bit-for-bit comparison
+    reuses the fingerprints saved by the grid runs instead of running them again)."""
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Path]] = {}
+
+    def run(isa: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+        if isa not in runs:
+            path = tmp_path_factory.mktemp(isa) / f"{isa}.npz"
+            runs[isa] = (run_with_isa(isa, str(path)), path)
+        return runs[isa]
+
+    return run
+
+
 @pytest.mark.parametrize("isa", ["generic", "avx2", "avx512"])
-def test_grid_under_each_isa(isa: str, tmp_path: Path) -> None:
+def test_grid_under_each_isa(isa: str, grid_run: Callable[..., Any]) -> None:
     if isa not in AVAILABLE:
         pytest.skip(f"{isa} kernels are not usable on this CPU")
-    result = run_with_isa(isa, str(tmp_path / f"{isa}.npz"))
+    result, _ = grid_run(isa)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == isa
 
 
-def test_avx2_and_avx512_agree_bit_for_bit(tmp_path: Path) -> None:
+def test_avx2_and_avx512_agree_bit_for_bit(grid_run: Callable[..., Any]) -> None:
     if not {"avx2", "avx512"} <= set(AVAILABLE):
         pytest.skip("needs both AVX2 and AVX-512 kernels on this CPU")
     outputs = []
     for isa in ("avx2", "avx512"):
-        path = tmp_path / f"{isa}.npz"
-        result = run_with_isa(isa, str(path))
+        result, path = grid_run(isa)
         assert result.returncode == 0, result.stderr[-3000:]
         with np.load(path) as data:
             outputs.append([data[k] for k in sorted(data.files)])
