@@ -5,6 +5,7 @@ error for an unusable value, and no AVX instruction in the generic object."""
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -103,9 +104,12 @@ def _disassembly(obj: Path) -> str:
     ).stdout
 
 
+@pytest.mark.skipif(
+    platform.machine().lower() not in ("x86_64", "amd64"), reason="x86-64 registers"
+)
 def test_generic_object_holds_no_avx_registers() -> None:
     text = _disassembly(_kernel_object("generic"))
-    assert "xmm" in text or "v" in text  # the disassembly is real
+    assert "%xmm" in text  # the disassembly is real: baseline SSE2 vector code
     offending = [ln for ln in text.splitlines() if "%ymm" in ln or "%zmm" in ln]
     assert not offending, offending[:5]
 
