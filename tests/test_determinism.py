@@ -53,6 +53,10 @@ def products(dtype: Any) -> list[Callable[[], np.ndarray]]:
         return np.concatenate([gx.ravel(), gw.ravel(), gb])
 
     cases.append(backward)
+    # Batch 1: the matrix-vector kernels (split over the output features when large).
+    x1 = x[:1]
+    cases.append(lambda: NATIVE.gemm(x1, w))
+    cases.append(lambda: NATIVE.gemm(ga[:1], w, trans_b=True))
     return cases
 
 
@@ -110,3 +114,35 @@ def test_forked_child_computes_correctly() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("features", [1, 5, 10, 33, 70, 256, 784])
+def test_one_row_gets_the_bits_it_gets_in_a_batch(dtype: Any, features: int) -> None:
+    """x W and d W^T for a single row run the matrix-vector kernels, a batch the tile
+    kernels; both are one multiply-add chain per element, so the bits agree - also with
+    alpha, beta and a strided output."""
+    rng = np.random.default_rng(features)
+    k = 301
+    w = rng.standard_normal((k, features)).astype(dtype)
+    x = rng.standard_normal((4, k)).astype(dtype)
+    d = rng.standard_normal((4, features)).astype(dtype)
+    for rows, trans_b in ((x, False), (d, True)):
+        batch = NATIVE.gemm(rows, w, trans_b=trans_b)
+        for i in range(len(rows)):
+            one = NATIVE.gemm(rows[i : i + 1], w, trans_b=trans_b)
+            assert np.array_equal(one, batch[i : i + 1])
+        width = batch.shape[1]
+        for step in (1, 2):  # C written in place / through a scratch column
+            start = rng.standard_normal((4, step * width)).astype(dtype)
+            want = start.copy()
+            NATIVE.gemm(
+                rows, w, trans_b=trans_b, alpha=0.5, beta=2.0, out=want[:, ::step]
+            )
+            for i in range(len(rows)):
+                got = start[i : i + 1].copy()
+                out = got[:, ::step]
+                NATIVE.gemm(
+                    rows[i : i + 1], w, trans_b=trans_b, alpha=0.5, beta=2.0, out=out
+                )
+                assert np.array_equal(got, want[i : i + 1])

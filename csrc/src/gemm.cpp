@@ -54,11 +54,16 @@ using kernels::TileArgs;
 // 820k, 1.6-2.0x from 1M up.
 constexpr double kWorkPerThread = 400000.0;
 constexpr int kPartsPerThread = 4;
+// The same for a single column (batch 1), which is bound by reading A, not by the
+// multiply-adds.
+constexpr double kGemvWorkPerThread = 100000.0;
 
 // Largest N for which A is read in place (see gemm_serial).
 constexpr index_t kDirectMaxN = 64;
 // K chunk of the single-column (matrix-vector) case.
 constexpr index_t kGemvKC = 32;
+// Rows of C per pass of the row-streaming matrix-vector kernel (its column stays in L1).
+constexpr index_t kGemvMC = 2048;
 
 constexpr index_t round_up(index_t x, index_t r) { return (x + r - 1) / r * r; }
 
@@ -214,12 +219,96 @@ void run_epilogue(const Problem<T>& pr, index_t i0, index_t j0, index_t mi,
     }
 }
 
+// A single column of an A contiguous along M (the batch-1 forward x W): the ISA's
+// row-streaming kernel accumulates into C itself when C is contiguous and write-only
+// (beta == 0), else into a scratch column; alpha and beta C follow with the tile
+// kernels' roundings (alpha y, then + beta C).
+template <class T>
+void gemv_direct(const Problem<T>& pr, const GemmKernel<T>& ker) {
+    const bool in_place = pr.rsc == 1 && pr.beta == T(0);
+    T* y = in_place ? pr.c : thread_buffers().edge.get<T>(pr.m);
+    std::fill(y, y + pr.m, T(0));
+    for (index_t i0 = 0; i0 < pr.m; i0 += kGemvMC)
+        ker.gemv_rows(pr.a + i0, pr.csa, pr.b, pr.rsb, std::min(kGemvMC, pr.m - i0),
+                      pr.k, y + i0);
+    if (!in_place || pr.alpha != T(1)) {
+        for (index_t i = 0; i < pr.m; ++i) {
+            T& dst = pr.c[i * pr.rsc];
+            T s = pr.alpha != T(1) ? pr.alpha * y[i] : y[i];
+            if (pr.beta != T(0)) s = s + pr.beta * dst;
+            dst = s;
+        }
+    }
+    run_epilogue(pr, 0, 0, pr.m, 1);
+}
+
+// A single column of an A stored along K (the batch-1 input gradient dY W^T), at
+// least one kernel block tall: the ISA's transposing kernel reads A in place, all of K
+// in one pass per block. B is made contiguous first (K values). A ragged last block
+// is computed as the block ending at row m, into a scratch column of which only the
+// new rows are kept (alpha applied by the kernel, beta C added here with the same two
+// roundings the kernel uses).
+template <class T>
+void gemv_kmajor(const Problem<T>& pr, const GemmKernel<T>& ker) {
+    const index_t MR = ker.tall_kmajor_mr;
+    Buffers& bufs = thread_buffers();
+    const T* b = pr.b;
+    if (pr.rsb != 1) {
+        T* bc = bufs.b.get<T>(pr.k);
+        for (index_t p = 0; p < pr.k; ++p) bc[p] = pr.b[p * pr.rsb];
+        b = bc;
+    }
+    TileArgs<T> t{};
+    t.kc = pr.k;
+    t.lda = pr.rsa;
+    t.b = b;
+    t.rsb = 1;
+    t.csb = 1;
+    t.n = 1;
+    t.m = MR;
+    t.alpha = pr.alpha;
+    t.beta = pr.beta;
+    t.final = true;
+    t.rsc = pr.rsc;
+    t.csc = pr.csc;
+    const index_t full = pr.m / MR * MR;
+    for (index_t i0 = 0; i0 < full; i0 += MR) {
+        t.a = pr.a + i0 * pr.rsa;
+        t.c = pr.c + i0 * pr.rsc;
+        ker.tall_kmajor(&t);
+    }
+    if (full < pr.m) {
+        T* col = bufs.edge.get<T>(MR);
+        const index_t i0 = pr.m - MR;
+        t.a = pr.a + i0 * pr.rsa;
+        t.c = col;
+        t.rsc = 1;
+        t.beta = T(0);
+        ker.tall_kmajor(&t);
+        for (index_t i = full; i < pr.m; ++i) {
+            T& dst = pr.c[i * pr.rsc];
+            const T s = col[i - i0];
+            dst = pr.beta == T(0) ? s : s + pr.beta * dst;
+        }
+    }
+    run_epilogue(pr, 0, 0, pr.m, 1);
+}
+
 // One thread's whole (sub)problem; m, n, k > 0.
 template <class T>
 void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
     const int MR = ker.mr, NR = ker.nr;
     const index_t m = pr.m, n = pr.n, k = pr.k;
     const index_t NC = ker.nc;
+    if (n == 1 && pr.rsa == 1 && ker.gemv_rows != nullptr) {
+        gemv_direct(pr, ker);
+        return;
+    }
+    if (n == 1 && pr.csa == 1 && pr.rsa != 1 && ker.tall_kmajor != nullptr &&
+        m >= ker.tall_kmajor_mr) {
+        gemv_kmajor(pr, ker);
+        return;
+    }
     // Read A in place when it is contiguous along M and reused by few columns (packing
     // it would cost about as much as the product). Large products pack: strided
     // column reads over many pages lose to the contiguous packed panel.
@@ -397,10 +486,26 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
     int threads = get_num_threads();
     const double work =
         static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-    threads = static_cast<int>(
-        std::min<double>(threads, std::max(1.0, work / kWorkPerThread)));
-    // A single column (batch 1) is bound by streaming A from memory: splitting it makes
-    // each thread's reads strided and measured slower, so it stays on the caller.
+    threads = static_cast<int>(std::min<double>(
+        threads,
+        std::max(1.0, work / (pr.n == 1 ? kGemvWorkPerThread : kWorkPerThread))));
+    // Batch 1: the output features (A's rows) are split into one contiguous range per
+    // thread, so each core streams - and on repeated calls keeps in its own L2 - its
+    // own slice of the weights.
+    if (threads > 1 && pr.n == 1) {
+        ParallelJob<T> job{};
+        job.pr = &pr;
+        job.ker = &ker;
+        job.split_m = true;
+        job.unit = pr.rsa != 1 && ker.tall_kmajor != nullptr ? ker.tall_kmajor_mr
+                                                              : ker.tall_mr;
+        job.units = (pr.m + job.unit - 1) / job.unit;
+        job.parts = static_cast<int>(std::min<index_t>(threads, job.units));
+        if (job.parts > 1) {
+            parallel_run(job.parts, threads, &run_part<T>, &job);
+            return;
+        }
+    }
     if (threads > 1 && pr.n > 1) {
         ParallelJob<T> job{};
         job.pr = &pr;

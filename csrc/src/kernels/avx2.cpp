@@ -26,6 +26,36 @@ struct OpsF32 {
     static V madd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
     static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
     static V add(V a, V b) { return _mm256_add_ps(a, b); }
+    // The first n < 8 lanes (the rest zero / untouched); masked lanes are never accessed.
+    static __m256i mask(int n) {
+        return _mm256_cmpgt_epi32(_mm256_set1_epi32(n),
+                                  _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    }
+    static V load_n(const T* p, int n) { return _mm256_maskload_ps(p, mask(n)); }
+    static void store_n(T* p, V v, int n) { _mm256_maskstore_ps(p, mask(n), v); }
+    // col[q] (lane i) = a[i * lda + q] for an 8 x 8 block: 128-bit halves of rows i
+    // and i + 4 share a register, so two in-lane 4 x 4 transposes finish the job.
+    static void load_transposed(const T* a, index_t lda, V (&col)[8]) {
+        V r[8];
+        for (int i = 0; i < 4; ++i) {
+            const T* lo = a + i * lda;
+            const T* hi = a + (i + 4) * lda;
+            r[i] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(lo)),
+                                        _mm_loadu_ps(hi), 1);
+            r[i + 4] = _mm256_insertf128_ps(
+                _mm256_castps128_ps256(_mm_loadu_ps(lo + 4)), _mm_loadu_ps(hi + 4), 1);
+        }
+        for (int h = 0; h < 8; h += 4) {
+            const V t0 = _mm256_unpacklo_ps(r[h], r[h + 1]);
+            const V t1 = _mm256_unpackhi_ps(r[h], r[h + 1]);
+            const V t2 = _mm256_unpacklo_ps(r[h + 2], r[h + 3]);
+            const V t3 = _mm256_unpackhi_ps(r[h + 2], r[h + 3]);
+            col[h] = _mm256_shuffle_ps(t0, t2, 0x44);
+            col[h + 1] = _mm256_shuffle_ps(t0, t2, 0xEE);
+            col[h + 2] = _mm256_shuffle_ps(t1, t3, 0x44);
+            col[h + 3] = _mm256_shuffle_ps(t1, t3, 0xEE);
+        }
+    }
 };
 
 struct OpsF64 {
@@ -39,76 +69,49 @@ struct OpsF64 {
     static V madd(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
     static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
     static V add(V a, V b) { return _mm256_add_pd(a, b); }
+    // The first n < 4 lanes (the rest zero / untouched); masked lanes are never accessed.
+    static __m256i mask(int n) {
+        return _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3));
+    }
+    static V load_n(const T* p, int n) { return _mm256_maskload_pd(p, mask(n)); }
+    static void store_n(T* p, V v, int n) { _mm256_maskstore_pd(p, mask(n), v); }
+    // col[q] (lane i) = a[i * lda + q] for a 4 x 4 block: 128-bit halves of rows i
+    // and i + 2 share a register, so in-lane unpacks finish the job.
+    static void load_transposed(const T* a, index_t lda, V (&col)[4]) {
+        V r[4];
+        for (int i = 0; i < 2; ++i) {
+            const T* lo = a + i * lda;
+            const T* hi = a + (i + 2) * lda;
+            r[i] = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(lo)),
+                                        _mm_loadu_pd(hi), 1);
+            r[i + 2] = _mm256_insertf128_pd(
+                _mm256_castpd128_pd256(_mm_loadu_pd(lo + 2)), _mm_loadu_pd(hi + 2), 1);
+        }
+        col[0] = _mm256_unpacklo_pd(r[0], r[1]);
+        col[1] = _mm256_unpackhi_pd(r[0], r[1]);
+        col[2] = _mm256_unpacklo_pd(r[2], r[3]);
+        col[3] = _mm256_unpackhi_pd(r[2], r[3]);
+    }
 };
 
 #include "tile_impl.hpp"
 
-// One 16-row panel of a K-contiguous A, 8 x 8 blocks through registers.
-void pack_a_kmajor_f32(const float* a, index_t rsa, index_t kc, float* dst) {
+// One 2L-row panel of a K-contiguous A, L x L blocks through the register transpose.
+template <class Ops>
+void pack_a_kmajor(const typename Ops::T* a, index_t rsa, index_t kc,
+                   typename Ops::T* dst) {
+    using V = typename Ops::V;
+    constexpr int L = Ops::L;
     index_t p0 = 0;
-    for (; p0 + 8 <= kc; p0 += 8) {
+    for (; p0 + L <= kc; p0 += L) {
         for (int h = 0; h < 2; ++h) {
-            const float* s = a + 8 * h * rsa + p0;
-            const __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + rsa);
-            const __m256 r2 = _mm256_loadu_ps(s + 2 * rsa);
-            const __m256 r3 = _mm256_loadu_ps(s + 3 * rsa);
-            const __m256 r4 = _mm256_loadu_ps(s + 4 * rsa);
-            const __m256 r5 = _mm256_loadu_ps(s + 5 * rsa);
-            const __m256 r6 = _mm256_loadu_ps(s + 6 * rsa);
-            const __m256 r7 = _mm256_loadu_ps(s + 7 * rsa);
-            const __m256 t0 = _mm256_unpacklo_ps(r0, r1),
-                         t1 = _mm256_unpackhi_ps(r0, r1);
-            const __m256 t2 = _mm256_unpacklo_ps(r2, r3),
-                         t3 = _mm256_unpackhi_ps(r2, r3);
-            const __m256 t4 = _mm256_unpacklo_ps(r4, r5),
-                         t5 = _mm256_unpackhi_ps(r4, r5);
-            const __m256 t6 = _mm256_unpacklo_ps(r6, r7),
-                         t7 = _mm256_unpackhi_ps(r6, r7);
-            const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44);
-            const __m256 s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-            const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44);
-            const __m256 s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-            const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44);
-            const __m256 s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-            const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44);
-            const __m256 s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-            float* d = dst + p0 * 16 + 8 * h;
-            _mm256_storeu_ps(d + 0 * 16, _mm256_permute2f128_ps(s0, s4, 0x20));
-            _mm256_storeu_ps(d + 1 * 16, _mm256_permute2f128_ps(s1, s5, 0x20));
-            _mm256_storeu_ps(d + 2 * 16, _mm256_permute2f128_ps(s2, s6, 0x20));
-            _mm256_storeu_ps(d + 3 * 16, _mm256_permute2f128_ps(s3, s7, 0x20));
-            _mm256_storeu_ps(d + 4 * 16, _mm256_permute2f128_ps(s0, s4, 0x31));
-            _mm256_storeu_ps(d + 5 * 16, _mm256_permute2f128_ps(s1, s5, 0x31));
-            _mm256_storeu_ps(d + 6 * 16, _mm256_permute2f128_ps(s2, s6, 0x31));
-            _mm256_storeu_ps(d + 7 * 16, _mm256_permute2f128_ps(s3, s7, 0x31));
+            V col[L];
+            Ops::load_transposed(a + L * h * rsa + p0, rsa, col);
+            for (int q = 0; q < L; ++q) Ops::store(dst + (p0 + q) * 2 * L + L * h, col[q]);
         }
     }
     for (; p0 < kc; ++p0)
-        for (int r = 0; r < 16; ++r) dst[p0 * 16 + r] = a[r * rsa + p0];
-}
-
-// One 8-row panel of a K-contiguous A, 4 x 4 blocks through registers.
-void pack_a_kmajor_f64(const double* a, index_t rsa, index_t kc, double* dst) {
-    index_t p0 = 0;
-    for (; p0 + 4 <= kc; p0 += 4) {
-        for (int h = 0; h < 2; ++h) {
-            const double* s = a + 4 * h * rsa + p0;
-            const __m256d r0 = _mm256_loadu_pd(s), r1 = _mm256_loadu_pd(s + rsa);
-            const __m256d r2 = _mm256_loadu_pd(s + 2 * rsa);
-            const __m256d r3 = _mm256_loadu_pd(s + 3 * rsa);
-            const __m256d t0 = _mm256_unpacklo_pd(r0, r1),
-                          t1 = _mm256_unpackhi_pd(r0, r1);
-            const __m256d t2 = _mm256_unpacklo_pd(r2, r3),
-                          t3 = _mm256_unpackhi_pd(r2, r3);
-            double* d = dst + p0 * 8 + 4 * h;
-            _mm256_storeu_pd(d + 0 * 8, _mm256_permute2f128_pd(t0, t2, 0x20));
-            _mm256_storeu_pd(d + 1 * 8, _mm256_permute2f128_pd(t1, t3, 0x20));
-            _mm256_storeu_pd(d + 2 * 8, _mm256_permute2f128_pd(t0, t2, 0x31));
-            _mm256_storeu_pd(d + 3 * 8, _mm256_permute2f128_pd(t1, t3, 0x31));
-        }
-    }
-    for (; p0 < kc; ++p0)
-        for (int r = 0; r < 8; ++r) dst[p0 * 8 + r] = a[r * rsa + p0];
+        for (int r = 0; r < 2 * L; ++r) dst[p0 * 2 * L + r] = a[r * rsa + p0];
 }
 
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
@@ -116,10 +119,12 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 
 const KernelTable kTable = {
     "avx2",
-    {16, 6, 144, 4080, MLPCORE_TILES6(OpsF32), &pack_a_kmajor_f32, 64,
-     &tall_kernel<OpsF32, 8>},
-    {8, 6, 96, 4080, MLPCORE_TILES6(OpsF64), &pack_a_kmajor_f64, 32,
-     &tall_kernel<OpsF64, 8>},
+    {16, 6, 144, 4080, MLPCORE_TILES6(OpsF32), &pack_a_kmajor<OpsF32>, 64,
+     &tall_kernel<OpsF32, 8>, 32, &tall_kmajor_kernel<OpsF32, 4>,
+     &gemv_rows<OpsF32, 8>},
+    {8, 6, 96, 4080, MLPCORE_TILES6(OpsF64), &pack_a_kmajor<OpsF64>, 32,
+     &tall_kernel<OpsF64, 8>, 16, &tall_kmajor_kernel<OpsF64, 4>,
+     &gemv_rows<OpsF64, 4>},
     &probe_f32,
     &probe_f64,
 };

@@ -64,6 +64,18 @@ struct GemmKernel {
     // waiting on two dependency chains.
     int tall_mr;
     void (*tall)(const TileArgs<T>* args);
+    // Optional (may be null): the same for an A stored along K (A(i, p) =
+    // a[i * lda + p]), exactly m == tall_kmajor_mr rows and a contiguous B column
+    // (rsb == 1): batch-1 input gradients read W in place through a register
+    // transpose. Null: the driver packs A instead.
+    int tall_kmajor_mr;
+    void (*tall_kmajor)(const TileArgs<T>* args);
+    // Optional (may be null): y[i] += sum_{p < k} a[i + p * lda] * b[p * rsb] for
+    // i < m, each y[i] one sequential multiply-add chain over p continuing from its
+    // value (the tile kernels' order and rounding): batch-1 forward streams W row by
+    // row. Null: the tall kernel instead.
+    void (*gemv_rows)(const T* a, index_t lda, const T* b, index_t rsb, index_t m,
+                      index_t k, T* y);
 };
 
 struct KernelTable {

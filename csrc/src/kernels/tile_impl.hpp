@@ -103,29 +103,69 @@ void tile_kernel(const TileArgs<typename Ops::T>* args) {
     }
 }
 
+// The accumulators of one C column of MV vectors (the matrix-vector kernels below):
+// the partial sums P, or zero.
+template <class Ops, int MV>
+MLPCORE_FORCE_INLINE void load_column(const TileArgs<typename Ops::T>& t,
+                                      typename Ops::V (&c)[MV]) {
+    using T = typename Ops::T;
+    constexpr int MR = MV * Ops::L;
+    if (t.part == nullptr) {
+#pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v) c[v] = Ops::zero();
+    } else if (t.m == MR && t.rsp == 1) {
+#pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v) c[v] = Ops::load(t.part + v * Ops::L);
+    } else {
+        alignas(64) T buf[MR];
+        for (int q = 0; q < MR; ++q) buf[q] = T(0);
+        for (index_t i = 0; i < t.m; ++i) buf[i] = t.part[i * t.rsp];
+#pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v) c[v] = Ops::load(buf + v * Ops::L);
+    }
+}
+
+// Stores the first m sums of one C column (alpha, beta applied when final).
+template <class Ops, int MV>
+MLPCORE_FORCE_INLINE void store_column(const TileArgs<typename Ops::T>& t,
+                                       const typename Ops::V (&c)[MV]) {
+    using T = typename Ops::T;
+    using V = typename Ops::V;
+    constexpr int L = Ops::L;
+    constexpr int MR = MV * L;
+    const bool scale = t.final && t.alpha != T(1);
+    const bool add_c = t.final && t.beta != T(0);
+    if (t.m == MR && t.rsc == 1) {
+        const V va = Ops::set1(t.alpha), vb = Ops::set1(t.beta);
+#pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v) {
+            V r = scale ? Ops::mul(va, c[v]) : c[v];
+            if (add_c) r = Ops::add(r, Ops::mul(vb, Ops::load(t.c + v * L)));
+            Ops::store(t.c + v * L, r);
+        }
+        return;
+    }
+    alignas(64) T buf[MR];
+#pragma GCC unroll 16
+    for (int v = 0; v < MV; ++v) Ops::store(buf + v * L, c[v]);
+    for (index_t i = 0; i < t.m; ++i) {
+        T* dst = t.c + i * t.rsc;
+        T s = buf[i];
+        if (scale) s = t.alpha * s;
+        if (add_c) s = s + t.beta * *dst;
+        *dst = s;
+    }
+}
+
 // One column of MV vectors (the matrix-vector case): MV independent chains.
 template <class Ops, int MV>
 void tall_kernel(const TileArgs<typename Ops::T>* args) {
     using T = typename Ops::T;
     using V = typename Ops::V;
     constexpr int L = Ops::L;
-    constexpr int MR = MV * L;
     const TileArgs<T>& t = *args;
-    const bool full = t.m == MR;
     V c[MV];
-    alignas(64) T buf[MR];
-    if (t.part == nullptr) {
-#pragma GCC unroll 16
-        for (int v = 0; v < MV; ++v) c[v] = Ops::zero();
-    } else if (full && t.rsp == 1) {
-#pragma GCC unroll 16
-        for (int v = 0; v < MV; ++v) c[v] = Ops::load(t.part + v * L);
-    } else {
-        for (int q = 0; q < MR; ++q) buf[q] = T(0);
-        for (index_t i = 0; i < t.m; ++i) buf[i] = t.part[i * t.rsp];
-#pragma GCC unroll 16
-        for (int v = 0; v < MV; ++v) c[v] = Ops::load(buf + v * L);
-    }
+    load_column<Ops, MV>(t, c);
     const T* a = t.a;
     const T* b = t.b;
 #pragma GCC unroll 2
@@ -136,26 +176,97 @@ void tall_kernel(const TileArgs<typename Ops::T>* args) {
         a += t.lda;
         b += t.rsb;
     }
-    const bool scale = t.final && t.alpha != T(1);
-    const bool add_c = t.final && t.beta != T(0);
-    if (full && t.rsc == 1) {
-        const V va = Ops::set1(t.alpha), vb = Ops::set1(t.beta);
+    store_column<Ops, MV>(t, c);
+}
+
+// One column of MV vectors from an A stored along K (A(i, p) = a[i * lda + p]), all
+// m == MV * L rows, B contiguous (rsb == 1): the input-gradient product dX = dY W^T at
+// batch 1. Each L x L block of A is transposed on its way into registers
+// (Ops::load_transposed), so lane i still carries row i's own sequential multiply-add
+// chain over p - the same bits as the packed path, without a packing pass over W.
+template <class Ops, int MV>
+void tall_kmajor_kernel(const TileArgs<typename Ops::T>* args) {
+    using T = typename Ops::T;
+    using V = typename Ops::V;
+    constexpr int L = Ops::L;
+    const TileArgs<T>& t = *args;
+    const T* a = t.a;
+    const T* b = t.b;
+    const index_t lda = t.lda;
+    V c[MV];
+    load_column<Ops, MV>(t, c);
+    index_t p = 0;
+    for (; p + L <= t.kc; p += L) {
+        // Opaque to the optimiser: the rows are then addressed from one base and a few
+        // stride multiples, instead of MV * L hoisted row pointers spilled to the stack.
+        index_t stride = lda;
+        asm("" : "+r"(stride));
 #pragma GCC unroll 16
         for (int v = 0; v < MV; ++v) {
-            V r = scale ? Ops::mul(va, c[v]) : c[v];
-            if (add_c) r = Ops::add(r, Ops::mul(vb, Ops::load(t.c + v * L)));
-            Ops::store(t.c + v * L, r);
-        }
-        return;
-    }
+            V col[L];
+            Ops::load_transposed(a + v * L * stride + p, stride, col);
 #pragma GCC unroll 16
-    for (int v = 0; v < MV; ++v) Ops::store(buf + v * L, c[v]);
-    for (index_t i = 0; i < t.m; ++i) {
-        T* dst = t.c + i * t.rsc;
-        T s = buf[i];
-        if (scale) s = t.alpha * s;
-        if (add_c) s = s + t.beta * *dst;
-        *dst = s;
+            for (int q = 0; q < L; ++q) c[v] = Ops::madd(col[q], Ops::set1(b[p + q]), c[v]);
+        }
+    }
+    for (; p < t.kc; ++p) {
+        const V bp = Ops::set1(b[p]);
+#pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v) {
+            alignas(64) T col[L];
+            for (int q = 0; q < L; ++q) col[q] = a[(v * L + q) * lda + p];
+            c[v] = Ops::madd(Ops::load(col), bp, c[v]);
+        }
+    }
+    store_column<Ops, MV>(t, c);
+}
+
+// y[i] += sum_{p < kc} a[i + p * lda] * b[p * rsb] for i < m (Ops with masked
+// load_n/store_n): the matrix-vector product with A contiguous along M, z = x W at
+// batch 1. A is streamed row by row, P rows per pass over y (short, in L1), and every
+// y[i] receives its multiply-adds in order of p: one sequential chain per element as
+// in the tile kernels, with y holding the exact partial sums between passes.
+template <class Ops, int P>
+void gemv_rows(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
+               index_t rsb, index_t m, index_t kc, typename Ops::T* y) {
+    using V = typename Ops::V;
+    constexpr int L = Ops::L;
+    index_t p = 0;
+    for (; p + P <= kc; p += P) {
+        V bq[P];
+        const typename Ops::T* aq[P];
+#pragma GCC unroll 16
+        for (int q = 0; q < P; ++q) {
+            bq[q] = Ops::set1(b[(p + q) * rsb]);
+            aq[q] = a + (p + q) * lda;
+        }
+        index_t i = 0;
+        for (; i + 2 * L <= m; i += 2 * L) {
+            V y0 = Ops::load(y + i), y1 = Ops::load(y + i + L);
+#pragma GCC unroll 16
+            for (int q = 0; q < P; ++q) {
+                y0 = Ops::madd(Ops::load(aq[q] + i), bq[q], y0);
+                y1 = Ops::madd(Ops::load(aq[q] + i + L), bq[q], y1);
+            }
+            Ops::store(y + i, y0);
+            Ops::store(y + i + L, y1);
+        }
+        for (; i < m; i += L) {
+            const int w = m - i < L ? static_cast<int>(m - i) : L;
+            V y0 = Ops::load_n(y + i, w);
+#pragma GCC unroll 16
+            for (int q = 0; q < P; ++q) y0 = Ops::madd(Ops::load_n(aq[q] + i, w), bq[q], y0);
+            Ops::store_n(y + i, y0, w);
+        }
+    }
+    for (; p < kc; ++p) {
+        const V bp = Ops::set1(b[p * rsb]);
+        const typename Ops::T* ap = a + p * lda;
+        for (index_t i = 0; i < m; i += L) {
+            const int w = m - i < L ? static_cast<int>(m - i) : L;
+            Ops::store_n(y + i, Ops::madd(Ops::load_n(ap + i, w), bp, Ops::load_n(y + i, w)),
+                         w);
+        }
     }
 }
 
