@@ -41,30 +41,38 @@ public:
         const py::sequence layers = py::reinterpret_borrow<py::sequence>(layers_obj);
         const index_t L = static_cast<index_t>(sizes_.size()) - 1;
         if (static_cast<index_t>(py::len(layers)) != L) return false;
-        py::list params;
+        // Fast path (every forward call): the bound arrays are still the layers' own.
         bool same = static_cast<index_t>(params_.size()) == 2 * L;
+        for (index_t l = 0; l < L && same; ++l) {
+            const py::object layer = layers[static_cast<std::size_t>(l)];
+            const py::object act = layer.attr("activation");
+            py::str& bound_act = act_names_[static_cast<std::size_t>(l)];
+            if (act.ptr() != bound_act.ptr()) {
+                if (!act.equal(bound_act)) return false;
+                // The layer's own string from now on: an identity check next time.
+                if (py::isinstance<py::str>(act)) bound_act = act;
+            }
+            same = layer.attr("W").ptr() == params_[2 * l].ptr() &&
+                   layer.attr("b").ptr() == params_[2 * l + 1].ptr();
+        }
+        if (same) return true;
+        py::list params;
+        const py::dtype want =
+            f_ == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
         for (index_t l = 0; l < L; ++l) {
             const py::object layer = layers[static_cast<std::size_t>(l)];
             const py::object act = layer.attr("activation");
             if (!act.equal(act_names_[static_cast<std::size_t>(l)])) return false;
-            py::object w = layer.attr("W"), b = layer.attr("b");
-            same = same && w.ptr() == params_[2 * l].ptr() &&
-                   b.ptr() == params_[2 * l + 1].ptr();
-            params.append(w);
-            params.append(b);
-        }
-        if (same) return true;
-        const py::dtype want =
-            f_ == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
-        for (index_t l = 0; l < L; ++l) {
-            if (!py::isinstance<py::array>(params[2 * l]) ||
-                !py::isinstance<py::array>(params[2 * l + 1]))
+            const py::object w_obj = layer.attr("W"), b_obj = layer.attr("b");
+            if (!py::isinstance<py::array>(w_obj) || !py::isinstance<py::array>(b_obj))
                 return false;
-            const py::array w = params[2 * l], b = params[2 * l + 1];
+            const py::array w = w_obj, b = b_obj;
             if (!has_dtype(w, want) || w.ndim() != 2 || w.shape(0) != sizes_[l] ||
                 w.shape(1) != sizes_[l + 1] || b.ndim() != 1 ||
                 b.shape(0) != sizes_[l + 1])
                 return false;
+            params.append(w);
+            params.append(b);
         }
         bind(params);
         return true;
