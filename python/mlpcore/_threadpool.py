@@ -10,61 +10,47 @@ libraries named ``_core`` lack them and are skipped. After :func:`register`,
 ``threadpool_limits(1)`` (or ``threadpool_limits(1, user_api="mlpcore")``)
 limits its GEMM threads like BLAS and OpenMP threads.
 
-threadpoolctl is optional: without it (or with a version lacking ``register``)
-this module does nothing.
+threadpoolctl (≥ 3.5, a dependency) also caps the BLAS threads while the numpy
+backend trains (:mod:`mlpcore._blas`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import threadpoolctl
+
 __all__ = ["register"]
 
 _registered = False
 
 
-def _controller_class() -> type[Any] | None:
-    try:
-        import threadpoolctl
-    except ImportError:
-        return None
-    base = getattr(threadpoolctl, "LibController", None)
-    if base is None or not hasattr(threadpoolctl, "register"):
-        return None
+class MlpcoreController(threadpoolctl.LibController):  # type: ignore[misc]
+    """threadpoolctl controller of the native GEMM thread pool."""
 
-    class MlpcoreController(base):  # type: ignore[misc, valid-type]
-        """threadpoolctl controller of the native GEMM thread pool."""
+    user_api = "mlpcore"
+    internal_api = "mlpcore"
+    filename_prefixes = ("_core",)
+    check_symbols = ("mlpcore_get_num_threads", "mlpcore_set_num_threads")
 
-        user_api = "mlpcore"
-        internal_api = "mlpcore"
-        filename_prefixes = ("_core",)
-        check_symbols = ("mlpcore_get_num_threads", "mlpcore_set_num_threads")
+    def get_num_threads(self) -> int:
+        function: Any = getattr(self.dynlib, "mlpcore_get_num_threads", None)
+        return 1 if function is None else int(function())
 
-        def get_num_threads(self) -> int:
-            function = getattr(self.dynlib, "mlpcore_get_num_threads", None)
-            return 1 if function is None else int(function())
+    def set_num_threads(self, num_threads: int) -> None:
+        function: Any = getattr(self.dynlib, "mlpcore_set_num_threads", None)
+        if function is not None:
+            function(int(num_threads))
 
-        def set_num_threads(self, num_threads: int) -> None:
-            function = getattr(self.dynlib, "mlpcore_set_num_threads", None)
-            if function is not None:
-                function(int(num_threads))
+    def get_version(self) -> str | None:
+        from . import _core
 
-        def get_version(self) -> str | None:
-            from . import _core
-
-            return str(_core.__version__)
-
-    return MlpcoreController
+        return str(_core.__version__)
 
 
 def register() -> None:
-    """Register the mlpcore controller with threadpoolctl, once, if it is installed."""
+    """Register the mlpcore controller with threadpoolctl, once."""
     global _registered
-    if _registered:
-        return
-    controller = _controller_class()
-    if controller is not None:
-        import threadpoolctl
-
-        threadpoolctl.register(controller)
-    _registered = True
+    if not _registered:
+        threadpoolctl.register(MlpcoreController)
+        _registered = True

@@ -84,6 +84,20 @@ def _exclusive_training(net: Network) -> Iterator[None]:
 
 
 @contextmanager
+def _blas_threads(net: Network) -> Iterator[None]:
+    """On the numpy backend, hold BLAS to at most :func:`get_num_threads` threads
+    (see :mod:`mlpcore._blas`); the native backend calls no BLAS."""
+    if net.backend.name != "numpy":
+        yield
+        return
+    from ._blas import blas_threads_capped
+    from .runtime import get_num_threads
+
+    with blas_threads_capped(get_num_threads()):
+        yield
+
+
+@contextmanager
 def _deferred_interrupt() -> Iterator[list[bool]]:
     """Turn Ctrl-C into a flag checked between steps, so no update is left half done.
 
@@ -218,6 +232,7 @@ def fit(
     # Overflow to Inf/NaN is reported once, as a DivergenceError, not as warnings.
     with (
         _exclusive_training(net),
+        _blas_threads(net),
         _deferred_interrupt() as interrupted,
         np.errstate(over="ignore", invalid="ignore"),
     ):
