@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,9 @@ __all__ = [
 ]
 
 ENV_THREADS = "MLPCORE_NUM_THREADS"
+#: the OpenMP variable PyTorch, OpenBLAS and MKL follow, and joblib sets in its workers;
+#: the native pool's default when MLPCORE_NUM_THREADS is not set
+ENV_OMP_THREADS = "OMP_NUM_THREADS"
 #: forces a kernel set (generic | avx2 | avx512); read once by the extension at import,
 #: which raises ValueError naming the sets available when the value is unknown or
 #: unusable on this CPU
@@ -28,27 +32,57 @@ ENV_ISA = "MLPCORE_ISA"
 
 
 def set_num_threads(n: int) -> None:
-    """Use ``n`` >= 1 threads in the native kernels (default: the cores available)."""
+    """Use ``n`` >= 1 threads in the native kernels (default: see :func:`get_num_threads`)."""
     _core.set_num_threads(check_int(n, "n"))
 
 
 def get_num_threads() -> int:
-    """The number of threads the native kernels use."""
+    """The number of threads the native kernels use (and, during a numpy-backend fit,
+    the most BLAS threads allowed).
+
+    The default, read at import: ``MLPCORE_NUM_THREADS``, else ``OMP_NUM_THREADS``,
+    else the CPUs this process may run on.
+    """
     return int(_core.get_num_threads())
 
 
 def _apply_environment() -> None:
-    """Honour ``MLPCORE_NUM_THREADS`` at import."""
+    """Honour ``MLPCORE_NUM_THREADS``, else ``OMP_NUM_THREADS``, at import.
+
+    A bad ``MLPCORE_NUM_THREADS`` is mlpcore's own setting and fails the import. A bad
+    ``OMP_NUM_THREADS`` belongs to every OpenMP program in the environment, so it only
+    warns and is ignored, as libgomp and OpenBLAS do; its OpenMP list form for nested
+    levels (``"4,2"``) counts by its first, outermost entry.
+    """
     value = os.environ.get(ENV_THREADS)
-    if value is None or value == "":
+    if value:
+        threads = _positive_int(value)
+        if threads is None:
+            raise ValidationError(
+                f"{ENV_THREADS}: expected an integer >= 1, got {value!r}"
+            )
+        _core.set_num_threads(threads)
         return
+    value = os.environ.get(ENV_OMP_THREADS)
+    if value:
+        threads = _positive_int(value.split(",")[0])
+        if threads is None:
+            warnings.warn(
+                f"{ENV_OMP_THREADS}: expected an integer >= 1 (or an OpenMP list like "
+                f"'4,2'), got {value!r}; ignored, mlpcore uses one thread per CPU",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            return
+        _core.set_num_threads(threads)
+
+
+def _positive_int(text: str) -> int | None:
     try:
-        threads = int(value)
+        threads = int(text.strip())
     except ValueError:
-        threads = 0
-    if threads < 1:
-        raise ValidationError(f"{ENV_THREADS}: expected an integer >= 1, got {value!r}")
-    _core.set_num_threads(threads)
+        return None
+    return threads if threads >= 1 else None
 
 
 @dataclass(frozen=True)
