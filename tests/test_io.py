@@ -12,6 +12,7 @@ import pytest
 from safetensors.numpy import save as st_save
 
 import mlpcore as mc
+from mlpcore.io import from_bytes, optimizer_from_bytes, to_bytes
 
 
 def _net(dtype: str = "float32") -> mc.Network:
@@ -196,3 +197,26 @@ def test_optimizer_state_errors(tmp_path: Path) -> None:
     other = mc.Network([mc.Dense(5, 3, "relu"), mc.Dense(3, 4, "softmax")], seed=0)
     with pytest.raises(mc.ModelFormatError, match="optimizer state m of layer 0"):
         mc.load_optimizer(path, other)
+
+
+def test_optimizer_from_bytes_equals_the_file_route(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((40, 5)), rng.integers(0, 4, size=40)
+    net, optimizer = _net("float64"), mc.Adam(0.01)
+    net.fit(X, y, epochs=1, batch_size=8, optimizer=optimizer)
+    data = to_bytes(net, optimizer=optimizer)
+    path = tmp_path / "checkpoint.safetensors"
+    net.save(path, optimizer=optimizer)
+    assert path.read_bytes() == data
+    decoded = from_bytes(data)
+    restored = optimizer_from_bytes(data, decoded)
+    assert (restored.steps, repr(restored)) == (5, repr(optimizer))
+    for layer, original in zip(decoded.layers, net.layers):
+        mine, theirs = restored._layer_state(layer), optimizer._layer_state(original)
+        for name in ("m", "v"):
+            for a, b in zip(mine[name], theirs[name]):
+                np.testing.assert_array_equal(a, b)
+    with pytest.raises(
+        mc.ModelFormatError, match=r"^<bytes>: no optimizer state was saved"
+    ):
+        optimizer_from_bytes(to_bytes(net), net)

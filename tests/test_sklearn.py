@@ -166,15 +166,33 @@ def test_early_stopping_keeps_the_best_validation_weights() -> None:
     assert clf.score(X_test, y_test) > 0.85  # sklearn's own: 0.93 (seeds 0, 1)
 
 
-def test_pickle_round_trip_continues_training_identically() -> None:
+@pytest.mark.parametrize(
+    "solver",
+    [
+        {"solver": "adam"},
+        {"solver": "sgd", "momentum": 0.9},
+        {"solver": "sgd", "momentum": 0.9, "nesterovs_momentum": False},
+        {"solver": "sgd", "momentum": 0.0},
+    ],
+    ids=["adam", "nesterov", "momentum", "sgd"],
+)
+def test_pickle_round_trip_continues_training_identically(
+    solver: dict[str, Any],
+) -> None:
     X, y = make_classification(100, 5, random_state=0)
-    clf = MLPClassifier(hidden_layer_sizes=(8,), random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(8,), random_state=0, **solver)
     clf.partial_fit(X, y, classes=[0, 1])
+    clf.partial_fit(X, y)
     clone = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(clone.predict_proba(X), clf.predict_proba(X))
-    clf.partial_fit(X, y)
-    clone.partial_fit(X, y)  # Adam's moments and the shuffling state travel too
-    np.testing.assert_array_equal(clone.coefs_[0], clf.coefs_[0])
+    assert repr(clone._optimizer) == repr(clf._optimizer)
+    assert clone._optimizer.steps == clf._optimizer.steps > 0
+    for _ in range(2):  # the moments and the shuffling state travel too
+        clf.partial_fit(X, y)
+        clone.partial_fit(X, y)
+    for a, b in zip(clone.coefs_ + clone.intercepts_, clf.coefs_ + clf.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    assert clone.loss_curve_ == clf.loss_curve_
 
 
 def test_pipeline_grid_search_in_processes_equals_serial() -> None:

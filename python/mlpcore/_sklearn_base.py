@@ -7,10 +7,8 @@ scikit-learn's stopping rule and L2 term, pickling and the fitted attributes.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import warnings
-import weakref
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 from typing import Any
@@ -24,6 +22,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from .io import from_bytes, optimizer_from_bytes, to_bytes
 from .layers import Dense
 from .network import Network
 from .optim import SGD, Adam, Momentum, Optimizer
@@ -337,28 +336,25 @@ class _BaseMLP(BaseEstimator, metaclass=ABCMeta):
     # -- persistence and export ---------------------------------------------------
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle by value: the network through :meth:`Network.__getstate__` (the
-        bytes ``save`` writes) and the optimizer's moments per layer index."""
+        """Pickle by value: the network and the optimizer's state as the checkpoint
+        bytes ``save(path, optimizer=...)`` writes (:func:`mlpcore.io.to_bytes`)."""
         state = dict(super().__getstate__())
         optimizer = state.pop("_optimizer", None)
         if optimizer is not None:
-            layers = self.network_.layers
-            moments = [optimizer._state.get(layer) for layer in layers]
-            shell: Optimizer = copy.copy(optimizer)
-            shell._state = None  # type: ignore[assignment]
-            state["_optimizer"] = (shell, moments)
+            net = state.pop("network_")
+            state["_checkpoint"] = (
+                to_bytes(net, optimizer=optimizer),
+                net.backend.name,
+            )
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        saved = state.pop("_optimizer", None)
+        checkpoint = state.pop("_checkpoint", None)
         super().__setstate__(state)
-        if saved is not None:
-            optimizer, moments = saved
-            optimizer._state = weakref.WeakKeyDictionary()
-            for layer, moment in zip(self.network_.layers, moments):
-                if moment is not None:
-                    optimizer._state[layer] = moment
-            self._optimizer = optimizer
+        if checkpoint is not None:
+            data, backend = checkpoint
+            self.network_ = from_bytes(data, backend=backend, source="pickle")
+            self._optimizer = optimizer_from_bytes(data, self.network_, source="pickle")
 
     def to_onnx(self, path: Any, *, opset: int = 17) -> None:
         """Write the fitted network's forward pass (the scores, or

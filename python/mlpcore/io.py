@@ -35,6 +35,7 @@ __all__ = [
     "from_bytes",
     "load",
     "load_optimizer",
+    "optimizer_from_bytes",
     "save",
     "to_bytes",
 ]
@@ -262,7 +263,24 @@ def load_optimizer(path: str | os.PathLike[str], net: Network) -> Optimizer:
     ModelFormatError
         If the file holds no optimizer state, or it does not fit ``net``.
     """
-    meta, tensors = _decode(Path(path).read_bytes(), path)
+    return optimizer_from_bytes(Path(path).read_bytes(), net, source=path)
+
+
+def optimizer_from_bytes(
+    data: bytes, net: Network, *, source: object = "<bytes>"
+) -> Optimizer:
+    """The optimizer encoded in ``data`` (from ``to_bytes(net, optimizer=...)`` or a
+    saved file), its state attached to ``net`` (decoded from the same ``data``).
+
+    ``source`` names the data in error messages (the path, for :func:`load_optimizer`).
+
+    Raises
+    ------
+    ModelFormatError
+        As :func:`load_optimizer`.
+    """
+    path = source
+    meta, tensors = _decode(data, path)
     if "optimizer" not in meta:
         raise ModelFormatError(f"{path}: no optimizer state was saved with this model")
     try:
