@@ -12,6 +12,10 @@ import threadpoolctl
 import mlpcore as mc
 from mlpcore._blas import blas_threads_capped
 
+# imported before any test records BLAS counts: scikit-learn loads SciPy, whose
+# own OpenBLAS then shows among the BLAS libraries too
+from mlpcore.sklearn import MLPClassifier
+
 
 def _mlpcore_entries() -> list[dict[str, object]]:
     return [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "mlpcore"]
@@ -156,4 +160,24 @@ def test_overlapping_caps_restore_at_the_last_exit(two_threads: list[int]) -> No
     first.__exit__(None, None, None)  # the other fit still runs: keep the cap
     assert _blas_threads() == [1] * len(two_threads)
     second.__exit__(None, None, None)
+    assert _blas_threads() == two_threads
+
+
+def test_numpy_estimator_fit_caps_blas_too(two_threads: list[int]) -> None:
+    _needs_blas()
+    seen: list[list[int]] = []
+
+    class Probe(MLPClassifier):
+        def _step(self, xb: Any, tb: Any) -> float:
+            seen.append(_blas_threads())
+            return float(super()._step(xb, tb))
+
+    mc.set_num_threads(1)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 3))
+    y = (X[:, 0] > 0).astype(np.int64)
+    Probe((4,), backend="numpy", batch_size=20, max_iter=2, random_state=0).partial_fit(
+        X, y, classes=[0, 1]
+    )
+    assert seen == [[1] * len(two_threads)] * 3
     assert _blas_threads() == two_threads

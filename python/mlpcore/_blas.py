@@ -23,7 +23,7 @@ from typing import Any
 
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["blas_threads_capped"]
+__all__ = ["blas_threads_capped", "training_threads"]
 
 _lock = threading.Lock()
 _active = 0
@@ -50,6 +50,20 @@ def blas_threads_capped(threads: int) -> Iterator[None]:
             if _active == 0 and _limiter is not None:
                 _limiter.restore_original_limits()
                 _limiter = None
+
+
+@contextmanager
+def training_threads(backend: str) -> Iterator[None]:
+    """Around a training loop on ``backend`` (a name): on ``"numpy"``, BLAS held to
+    at most :func:`mlpcore.get_num_threads` threads; on ``"native"``, which calls no
+    BLAS, nothing."""
+    if backend != "numpy":
+        yield
+        return
+    from .runtime import get_num_threads
+
+    with blas_threads_capped(get_num_threads()):
+        yield
 
 
 def _cap(threads: int) -> Any:

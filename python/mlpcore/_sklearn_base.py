@@ -22,6 +22,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._blas import training_threads
 from .io import from_bytes, optimizer_from_bytes, to_bytes
 from .layers import Dense
 from .network import Network
@@ -236,29 +237,31 @@ class _BaseMLP(BaseEstimator, metaclass=ABCMeta):
         n = X.shape[0]
         batch = min(200, n) if self.batch_size == "auto" else min(self.batch_size, n)
         epochs = 1 if incremental else self.max_iter
-        for _ in range(epochs):
-            order = self._rng.permutation(n) if self.shuffle else np.arange(n)
-            loss_sum = 0.0
-            for start in range(0, n, batch):
-                rows = order[start : start + batch]
-                loss_sum += self._step(X[rows], targets[rows]) * len(rows)
-            self.n_iter_ += 1
-            loss = loss_sum / n
-            self.loss_curve_.append(loss)
-            if self.verbose:
-                print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
-            if incremental:
-                continue
-            if self._converged(loss, X_val, y_val):
-                break
-        else:
-            if not incremental:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                    "reached and the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                    stacklevel=3,
-                )
+        # on the numpy backend, BLAS runs at most get_num_threads() threads meanwhile
+        with training_threads(net.backend.name):
+            for _ in range(epochs):
+                order = self._rng.permutation(n) if self.shuffle else np.arange(n)
+                loss_sum = 0.0
+                for start in range(0, n, batch):
+                    rows = order[start : start + batch]
+                    loss_sum += self._step(X[rows], targets[rows]) * len(rows)
+                self.n_iter_ += 1
+                loss = loss_sum / n
+                self.loss_curve_.append(loss)
+                if self.verbose:
+                    print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
+                if incremental:
+                    continue
+                if self._converged(loss, X_val, y_val):
+                    break
+            else:
+                if not incremental:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                        stacklevel=3,
+                    )
         if early_stopping and self._best_weights is not None:
             for layer, (W, b) in zip(net.layers, self._best_weights):
                 layer.W, layer.b = W, b

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._blas import training_threads
 from ._validation import check_finite, check_int, describe
 from .errors import (
     DivergenceError,
@@ -81,20 +82,6 @@ def _exclusive_training(net: Network) -> Iterator[None]:
         yield
     finally:
         lock.release()
-
-
-@contextmanager
-def _blas_threads(net: Network) -> Iterator[None]:
-    """On the numpy backend, hold BLAS to at most :func:`get_num_threads` threads
-    (see :mod:`mlpcore._blas`); the native backend calls no BLAS."""
-    if net.backend.name != "numpy":
-        yield
-        return
-    from ._blas import blas_threads_capped
-    from .runtime import get_num_threads
-
-    with blas_threads_capped(get_num_threads()):
-        yield
 
 
 @contextmanager
@@ -232,7 +219,7 @@ def fit(
     # Overflow to Inf/NaN is reported once, as a DivergenceError, not as warnings.
     with (
         _exclusive_training(net),
-        _blas_threads(net),
+        training_threads(net.backend.name),
         _deferred_interrupt() as interrupted,
         np.errstate(over="ignore", invalid="ignore"),
     ):
