@@ -62,7 +62,8 @@ constexpr double kGemvWorkPerThread = 100000.0;
 constexpr index_t kDirectMaxN = 64;
 // K chunk of the single-column (matrix-vector) case.
 constexpr index_t kGemvKC = 32;
-// Rows of C per pass of the row-streaming matrix-vector kernel (its column stays in L1).
+// Rows of C per pass of the row-streaming matrix-vector kernel (its column stays in
+// L1).
 constexpr index_t kGemvMC = 2048;
 
 constexpr index_t round_up(index_t x, index_t r) { return (x + r - 1) / r * r; }
@@ -498,7 +499,7 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
         job.ker = &ker;
         job.split_m = true;
         job.unit = pr.rsa != 1 && ker.tall_kmajor != nullptr ? ker.tall_kmajor_mr
-                                                              : ker.tall_mr;
+                                                             : ker.tall_mr;
         job.units = (pr.m + job.unit - 1) / job.unit;
         job.parts = static_cast<int>(std::min<index_t>(threads, job.units));
         if (job.parts > 1) {
@@ -526,8 +527,8 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
         const index_t sub_n = job.split_m ? pr.n : (pr.n + fine - 1) / fine;
         const bool in_place =
             sub_m <= 2 * ker.mr || (pr.rsa == 1 && sub_n <= kDirectMaxN);
-        job.parts = static_cast<int>(
-            std::min<index_t>(in_place ? fine : threads, job.units));
+        job.parts =
+            static_cast<int>(std::min<index_t>(in_place ? fine : threads, job.units));
         if (job.parts > 1) {
             parallel_run(job.parts, threads, &run_part<T>, &job);
             return;

@@ -26,7 +26,8 @@ struct OpsF32 {
     static V madd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
     static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
     static V add(V a, V b) { return _mm256_add_ps(a, b); }
-    // The first n < 8 lanes (the rest zero / untouched); masked lanes are never accessed.
+    // The first n < 8 lanes (the rest zero / untouched); masked lanes are never
+    // accessed.
     static __m256i mask(int n) {
         return _mm256_cmpgt_epi32(_mm256_set1_epi32(n),
                                   _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
@@ -69,9 +70,11 @@ struct OpsF64 {
     static V madd(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
     static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
     static V add(V a, V b) { return _mm256_add_pd(a, b); }
-    // The first n < 4 lanes (the rest zero / untouched); masked lanes are never accessed.
+    // The first n < 4 lanes (the rest zero / untouched); masked lanes are never
+    // accessed.
     static __m256i mask(int n) {
-        return _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3));
+        return _mm256_cmpgt_epi64(_mm256_set1_epi64x(n),
+                                  _mm256_setr_epi64x(0, 1, 2, 3));
     }
     static V load_n(const T* p, int n) { return _mm256_maskload_pd(p, mask(n)); }
     static void store_n(T* p, V v, int n) { _mm256_maskstore_pd(p, mask(n), v); }
@@ -107,7 +110,8 @@ void pack_a_kmajor(const typename Ops::T* a, index_t rsa, index_t kc,
         for (int h = 0; h < 2; ++h) {
             V col[L];
             Ops::load_transposed(a + L * h * rsa + p0, rsa, col);
-            for (int q = 0; q < L; ++q) Ops::store(dst + (p0 + q) * 2 * L + L * h, col[q]);
+            for (int q = 0; q < L; ++q)
+                Ops::store(dst + (p0 + q) * 2 * L + L * h, col[q]);
         }
     }
     for (; p0 < kc; ++p0)

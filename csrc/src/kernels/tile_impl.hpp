@@ -198,7 +198,8 @@ void tall_kmajor_kernel(const TileArgs<typename Ops::T>* args) {
     index_t p = 0;
     for (; p + L <= t.kc; p += L) {
         // Opaque to the optimiser: the rows are then addressed from one base and a few
-        // stride multiples, instead of MV * L hoisted row pointers spilled to the stack.
+        // stride multiples, instead of MV * L hoisted row pointers spilled to the
+        // stack.
         index_t stride = lda;
         asm("" : "+r"(stride));
 #pragma GCC unroll 16
@@ -206,7 +207,8 @@ void tall_kmajor_kernel(const TileArgs<typename Ops::T>* args) {
             V col[L];
             Ops::load_transposed(a + v * L * stride + p, stride, col);
 #pragma GCC unroll 16
-            for (int q = 0; q < L; ++q) c[v] = Ops::madd(col[q], Ops::set1(b[p + q]), c[v]);
+            for (int q = 0; q < L; ++q)
+                c[v] = Ops::madd(col[q], Ops::set1(b[p + q]), c[v]);
         }
     }
     for (; p < t.kc; ++p) {
@@ -255,7 +257,8 @@ void gemv_rows(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
             const int w = m - i < L ? static_cast<int>(m - i) : L;
             V y0 = Ops::load_n(y + i, w);
 #pragma GCC unroll 16
-            for (int q = 0; q < P; ++q) y0 = Ops::madd(Ops::load_n(aq[q] + i, w), bq[q], y0);
+            for (int q = 0; q < P; ++q)
+                y0 = Ops::madd(Ops::load_n(aq[q] + i, w), bq[q], y0);
             Ops::store_n(y + i, y0, w);
         }
     }
@@ -264,8 +267,8 @@ void gemv_rows(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
         const typename Ops::T* ap = a + p * lda;
         for (index_t i = 0; i < m; i += L) {
             const int w = m - i < L ? static_cast<int>(m - i) : L;
-            Ops::store_n(y + i, Ops::madd(Ops::load_n(ap + i, w), bp, Ops::load_n(y + i, w)),
-                         w);
+            Ops::store_n(
+                y + i, Ops::madd(Ops::load_n(ap + i, w), bp, Ops::load_n(y + i, w)), w);
         }
     }
 }
