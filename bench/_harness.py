@@ -29,6 +29,18 @@ def pin_threads(n: int) -> None:
         os.environ[name] = str(n)
 
 
+def cool_down(threads: int, seconds: float = 0.15) -> None:
+    """Let the previous library's idle workers stop spinning before the next loop.
+
+    OpenBLAS workers spin for OPENBLAS_THREAD_TIMEOUT (2^28 cycles, ~75 ms here) after
+    each call, and OpenMP runtimes (PyTorch's) spin similarly; they would steal the
+    second core from whichever loop runs next (OpenMathLib/OpenBLAS#5171), so 2-thread
+    ratios would measure the spinning, not the code. Nothing to wait for at one thread.
+    """
+    if threads > 1:
+        time.sleep(seconds)
+
+
 def time_call(
     fn: Callable[[], object], *, min_time: float = 0.05, repeats: int = 7
 ) -> float:

@@ -36,11 +36,10 @@ pin_threads(max(args.threads))
 
 import mlpcore as mc
 import numpy as np
-from _harness import environment, print_table, write_json
+from _harness import cool_down, environment, print_table, write_json
 from mlpcore import _core
 from threadpoolctl import threadpool_limits
 
-COOL_DOWN = 0.15  # seconds; see cool_down()
 MIN_TIME = 0.01 if args.quick else 0.03
 
 
@@ -78,28 +77,16 @@ def calibrate(fn: object) -> int:
     return loops
 
 
-def cool_down() -> None:
-    """Let the other library's idle workers stop spinning before the next loop.
-
-    OpenBLAS workers spin for OPENBLAS_THREAD_TIMEOUT (2^28 cycles, ~75 ms here) after
-    each call and would steal the second core from whichever loop runs next
-    (OpenMathLib/OpenBLAS#5171); without this pause 2-thread ratios measured the
-    spinning, not the kernels. Nothing to wait for at one thread.
-    """
-    if mc.get_num_threads() > 1:
-        time.sleep(COOL_DOWN)
-
-
 def compare(np_fn: object, mc_fn: object) -> tuple[float, float, float]:
     """Median seconds per call of each, and the median per-round ratio."""
     n_np = calibrate(np_fn)
-    cool_down()
+    cool_down(mc.get_num_threads())
     n_mc = calibrate(mc_fn)
     t_np, t_mc, ratios = [], [], []
     for _ in range(args.rounds):
-        cool_down()
+        cool_down(mc.get_num_threads())
         a = loop_time(np_fn, n_np)
-        cool_down()
+        cool_down(mc.get_num_threads())
         b = loop_time(mc_fn, n_mc)
         t_np.append(a)
         t_mc.append(b)

@@ -35,7 +35,7 @@ import itertools
 
 import mlpcore as mc
 import numpy as np
-from _harness import environment, print_table, time_call, write_json
+from _harness import cool_down, environment, print_table, time_call, write_json
 
 SIZES = (784, 256, 128, 10)
 #: flop per trained sample: forward + weight gradients + input gradients of layers 2..L
@@ -193,8 +193,11 @@ def main() -> None:
     for batch in batches:
         runs: dict[str, list[float]] = {"native": [], "numpy": [], "torch": []}
         for _ in range(args.rounds):  # A/B alternated within each round
+            cool_down(args.threads)
             runs["native"].append(mlpcore_rate("native", batch))
+            cool_down(args.threads)
             runs["numpy"].append(mlpcore_rate("numpy", batch))
+            cool_down(args.threads)
             rate = torch_rate(batch)
             runs["torch"].append(rate if rate is not None else float("nan"))
         row: dict[str, object] = {"batch": batch}
