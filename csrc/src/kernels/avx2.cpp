@@ -19,6 +19,7 @@ struct OpsF32 {
     using T = float;
     using V = __m256;
     static constexpr int L = 8;
+    static constexpr bool kMasked = true;
     static V load(const T* p) { return _mm256_loadu_ps(p); }
     static void store(T* p, V v) { _mm256_storeu_ps(p, v); }
     static V set1(T x) { return _mm256_set1_ps(x); }
@@ -63,6 +64,7 @@ struct OpsF64 {
     using T = double;
     using V = __m256d;
     static constexpr int L = 4;
+    static constexpr bool kMasked = true;
     static V load(const T* p) { return _mm256_loadu_pd(p); }
     static void store(T* p, V v) { _mm256_storeu_pd(p, v); }
     static V set1(T x) { return _mm256_set1_pd(x); }

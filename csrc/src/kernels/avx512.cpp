@@ -22,6 +22,7 @@ struct OpsF32 {
     using T = float;
     using V = __m512;
     static constexpr int L = 16;
+    static constexpr bool kMasked = false;
     static V load(const T* p) { return _mm512_loadu_ps(p); }
     static void store(T* p, V v) { _mm512_storeu_ps(p, v); }
     static V set1(T x) { return _mm512_set1_ps(x); }
@@ -35,6 +36,7 @@ struct OpsF64 {
     using T = double;
     using V = __m512d;
     static constexpr int L = 8;
+    static constexpr bool kMasked = false;
     static V load(const T* p) { return _mm512_loadu_pd(p); }
     static void store(T* p, V v) { _mm512_storeu_pd(p, v); }
     static V set1(T x) { return _mm512_set1_pd(x); }

@@ -16,6 +16,7 @@ struct VecOps {
     using T = TT;
     typedef TT V __attribute__((vector_size(sizeof(TT) * Lanes)));
     static constexpr int L = Lanes;
+    static constexpr bool kMasked = false;
     static V load(const T* p) {
         V v;
         __builtin_memcpy(&v, p, sizeof(V));
@@ -36,6 +37,7 @@ struct VecOps {
     using T = TT;
     using V = TT;
     static constexpr int L = 1;
+    static constexpr bool kMasked = false;
     static V load(const T* p) { return *p; }
     static void store(T* p, V v) { *p = v; }
     static V set1(T x) { return x; }

@@ -4,7 +4,9 @@
 // namespace, after they define a vector-operations struct `Ops` with:
 //   using T, V; static constexpr int L (lanes);
 //   V load(const T*), void store(T*, V) (unaligned), V set1(T), V zero(),
-//   V madd(V a, V b, V c) = a * b + c (fused on FMA ISAs), V mul(V, V), V add(V, V).
+//   V madd(V a, V b, V c) = a * b + c (fused on FMA ISAs), V mul(V, V), V add(V, V),
+//   bool kMasked: whether V load_n(const T*, int n) / store_n(T*, V, int n) exist
+//   (the first n <= L lanes; the others are never accessed).
 // Every instantiation therefore has internal linkage in an ISA-specific namespace: no
 // symbol compiled with wide-ISA flags can be merged into baseline code (KERNELS.md
 // §3.3). Includes nothing and uses no STL.
@@ -86,6 +88,28 @@ void tile_kernel(const TileArgs<typename Ops::T>* args) {
             Ops::store(cj + L, r1);
         }
         return;
+    }
+    if constexpr (Ops::kMasked) {
+        if (t.rsc == 1) {  // a short M edge (e.g. 10 classes): masked rows, no buffer
+            const bool add_c = t.final && t.beta != T(0);
+            const V vb = Ops::set1(t.beta);
+            const int w0 = t.m < L ? static_cast<int>(t.m) : L;
+            const int w1 = static_cast<int>(t.m) - w0;
+#pragma GCC unroll 16
+            for (int j = 0; j < NC; ++j) {
+                if (j >= t.n) break;
+                T* cj = t.c + j * t.csc;
+                V r0 = scale ? Ops::mul(va, c0[j]) : c0[j];
+                if (add_c) r0 = Ops::add(r0, Ops::mul(vb, Ops::load_n(cj, w0)));
+                Ops::store_n(cj, r0, w0);
+                if (w1 > 0) {
+                    V r1 = scale ? Ops::mul(va, c1[j]) : c1[j];
+                    if (add_c) r1 = Ops::add(r1, Ops::mul(vb, Ops::load_n(cj + L, w1)));
+                    Ops::store_n(cj + L, r1, w1);
+                }
+            }
+            return;
+        }
     }
 #pragma GCC unroll 16
     for (int j = 0; j < NC; ++j) {
