@@ -15,7 +15,9 @@
 // ragged last MR panel, it is packed - through the ISA's SIMD transpose when A is
 // contiguous along K (the input-gradient product dY W^T). Packing absorbs transposes
 // and any strides. Buffers are thread-local, 64-byte aligned and grow-only. A single
-// column (batch 1) runs the ISA's tall matrix-vector kernel.
+// column (batch 1) runs the ISA's matrix-vector kernels: one streaming A row by row when
+// A is contiguous along M (x W), one transposing A in registers when it is stored along
+// K (dY W^T); the tall tile kernel where the ISA has neither.
 //
 // Exactness: partial sums after a K chunk are stored in C itself (beta == 0: C is
 // write-only for the caller, so this never reads the caller's values) or in a
@@ -26,7 +28,8 @@
 // so they agree bit for bit.
 //
 // Threads: the problem is split into disjoint column-major row ranges (M, on MR
-// multiples) or, when M is short, column ranges (N, on NR multiples); never K.
+// multiples) or, when M is short, column ranges (N, on NR multiples); never K. A single
+// column is split over M.
 #include "mlpcore/gemm.hpp"
 
 #include <algorithm>
