@@ -118,15 +118,18 @@ def test_forked_child_computes_correctly() -> None:
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("features", [1, 5, 10, 33, 70, 256, 784])
-def test_one_row_gets_the_bits_it_gets_in_a_batch(dtype: Any, features: int) -> None:
+@pytest.mark.parametrize("step", [1, 2])
+def test_one_row_gets_the_bits_it_gets_in_a_batch(
+    dtype: Any, features: int, step: int
+) -> None:
     """x W and d W^T for a single row run the matrix-vector kernels, a batch the tile
     kernels; both are one multiply-add chain per element, so the bits agree - also with
-    alpha, beta and a strided output."""
+    strided rows, alpha, beta and a strided output."""
     rng = np.random.default_rng(features)
     k = 301
     w = rng.standard_normal((k, features)).astype(dtype)
-    x = rng.standard_normal((4, k)).astype(dtype)
-    d = rng.standard_normal((4, features)).astype(dtype)
+    x = rng.standard_normal((4, step * k)).astype(dtype)[:, ::step]
+    d = rng.standard_normal((4, step * features)).astype(dtype)[:, ::step]
     for rows, trans_b in ((x, False), (d, True)):
         batch = NATIVE.gemm(rows, w, trans_b=trans_b)
         for i in range(len(rows)):
