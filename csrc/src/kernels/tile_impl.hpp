@@ -6,7 +6,9 @@
 //   V load(const T*), void store(T*, V) (unaligned), V set1(T), V zero(),
 //   V madd(V a, V b, V c) = a * b + c (fused on FMA ISAs), V mul(V, V), V add(V, V),
 //   bool kMasked: whether V load_n(const T*, int n) / store_n(T*, V, int n) exist
-//   (the first n <= L lanes; the others are never accessed).
+//   (the first n <= L lanes; the others are never accessed); and, where the batch-1
+//   kernels below are instantiated, load_transposed(const T* a, index_t lda, V (&)[L])
+//   (col[q] lane i = a[i * lda + q]).
 // Every instantiation therefore has internal linkage in an ISA-specific namespace: no
 // symbol compiled with wide-ISA flags can be merged into baseline code (KERNELS.md
 // §3.3). Includes nothing and uses no STL.
@@ -221,15 +223,10 @@ void tall_kmajor_kernel(const TileArgs<typename Ops::T>* args) {
     load_column<Ops, MV>(t, c);
     index_t p = 0;
     for (; p + L <= t.kc; p += L) {
-        // Opaque to the optimiser: the rows are then addressed from one base and a few
-        // stride multiples, instead of MV * L hoisted row pointers spilled to the
-        // stack.
-        index_t stride = lda;
-        asm("" : "+r"(stride));
 #pragma GCC unroll 16
         for (int v = 0; v < MV; ++v) {
             V col[L];
-            Ops::load_transposed(a + v * L * stride + p, stride, col);
+            Ops::load_transposed(a + v * L * lda + p, lda, col);
 #pragma GCC unroll 16
             for (int q = 0; q < L; ++q)
                 c[v] = Ops::madd(col[q], Ops::set1(b[p + q]), c[v]);
