@@ -15,9 +15,9 @@
 // ragged last MR panel, it is packed - through the ISA's SIMD transpose when A is
 // contiguous along K (the input-gradient product dY W^T). Packing absorbs transposes
 // and any strides. Buffers are thread-local, 64-byte aligned and grow-only. A single
-// column (batch 1) runs the ISA's matrix-vector kernels: one streaming A row by row when
-// A is contiguous along M (x W), one transposing A in registers when it is stored along
-// K (dY W^T); the tall tile kernel where the ISA has neither.
+// column (batch 1) runs the ISA's matrix-vector kernels: one streaming A row by row
+// when A is contiguous along M (x W), one transposing A in registers when it is stored
+// along K (dY W^T); the tall tile kernel where the ISA has neither.
 //
 // Exactness: partial sums after a K chunk are stored in C itself (beta == 0: C is
 // write-only for the caller, so this never reads the caller's values) or in a
@@ -223,10 +223,21 @@ void run_epilogue(const Problem<T>& pr, index_t i0, index_t j0, index_t mi,
     }
 }
 
+// C rows [i0, i0 + rows) of a single column from its sums y[0, rows): alpha y, then
+// + beta C - the two roundings the tile kernels use, so every path gives the same bits.
+template <class T>
+void store_column(const Problem<T>& pr, const T* y, index_t i0, index_t rows) {
+    for (index_t i = 0; i < rows; ++i) {
+        T& dst = pr.c[(i0 + i) * pr.rsc];
+        T s = pr.alpha != T(1) ? pr.alpha * y[i] : y[i];
+        if (pr.beta != T(0)) s = s + pr.beta * dst;
+        dst = s;
+    }
+}
+
 // A single column of an A contiguous along M (the batch-1 forward x W): the ISA's
 // row-streaming kernel accumulates into C itself when C is contiguous and write-only
-// (beta == 0), else into a scratch column; alpha and beta C follow with the tile
-// kernels' roundings (alpha y, then + beta C).
+// (beta == 0), else into a scratch column stored by store_column.
 template <class T>
 void gemv_direct(const Problem<T>& pr, const GemmKernel<T>& ker) {
     const bool in_place = pr.rsc == 1 && pr.beta == T(0);
@@ -235,23 +246,15 @@ void gemv_direct(const Problem<T>& pr, const GemmKernel<T>& ker) {
     for (index_t i0 = 0; i0 < pr.m; i0 += kGemvMC)
         ker.gemv_rows(pr.a + i0, pr.csa, pr.b, pr.rsb, std::min(kGemvMC, pr.m - i0),
                       pr.k, y + i0);
-    if (!in_place || pr.alpha != T(1)) {
-        for (index_t i = 0; i < pr.m; ++i) {
-            T& dst = pr.c[i * pr.rsc];
-            T s = pr.alpha != T(1) ? pr.alpha * y[i] : y[i];
-            if (pr.beta != T(0)) s = s + pr.beta * dst;
-            dst = s;
-        }
-    }
+    if (!in_place || pr.alpha != T(1)) store_column(pr, y, 0, pr.m);
     run_epilogue(pr, 0, 0, pr.m, 1);
 }
 
 // A single column of an A stored along K (the batch-1 input gradient dY W^T), at
 // least one kernel block tall: the ISA's transposing kernel reads A in place, all of K
 // in one pass per block. B is made contiguous first (K values). A ragged last block
-// is computed as the block ending at row m, into a scratch column of which only the
-// new rows are kept (alpha applied by the kernel, beta C added here with the same two
-// roundings the kernel uses).
+// is computed as the block ending at row m, into a scratch column of which
+// store_column keeps only the new rows.
 template <class T>
 void gemv_kmajor(const Problem<T>& pr, const GemmKernel<T>& ker) {
     const index_t MR = ker.tall_kmajor_mr;
@@ -287,13 +290,10 @@ void gemv_kmajor(const Problem<T>& pr, const GemmKernel<T>& ker) {
         t.a = pr.a + i0 * pr.rsa;
         t.c = col;
         t.rsc = 1;
+        t.alpha = T(1);
         t.beta = T(0);
         ker.tall_kmajor(&t);
-        for (index_t i = full; i < pr.m; ++i) {
-            T& dst = pr.c[i * pr.rsc];
-            const T s = col[i - i0];
-            dst = pr.beta == T(0) ? s : s + pr.beta * dst;
-        }
+        store_column(pr, col + (full - i0), full, pr.m - full);
     }
     run_epilogue(pr, 0, 0, pr.m, 1);
 }

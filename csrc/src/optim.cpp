@@ -22,20 +22,26 @@ void check_same_shape(const char* what, const MatrixView<T>& ref,
 
 }  // namespace
 
+// Each step states its per-element rule once, as a lambda, and applies it to every row
+// twice over: through raw __restrict pointers when the row is contiguous (so the
+// compiler vectorizes it) or through the strided views otherwise - the same arithmetic,
+// so the same bits, either way.
+
 template <class T>
 void sgd_step(MatrixView<T> param, MatrixView<const T> grad, double lr) {
     check_same_shape("sgd_step: grad", param, grad);
     const T lr_t = static_cast<T>(lr);
+    const auto rule = [lr_t](T& p, T g) { p = p - lr_t * g; };
     for (index_t i = 0; i < param.rows; ++i) {
         const VectorView<T> p = param.row(i);
         const VectorView<const T> g = grad.row(i);
-        if (p.stride == 1 && g.stride == 1) {  // the same arithmetic, vectorizable
+        if (p.stride == 1 && g.stride == 1) {
             T* __restrict pd = p.data;
             const T* __restrict gd = g.data;
-            for (index_t j = 0; j < p.size; ++j) pd[j] = pd[j] - lr_t * gd[j];
+            for (index_t j = 0; j < p.size; ++j) rule(pd[j], gd[j]);
             continue;
         }
-        for (index_t j = 0; j < p.size; ++j) p[j] = p[j] - lr_t * g[j];
+        for (index_t j = 0; j < p.size; ++j) rule(p[j], g[j]);
     }
 }
 
@@ -46,34 +52,22 @@ void momentum_step(MatrixView<T> param, MatrixView<const T> grad,
     check_same_shape("momentum_step: velocity", param, velocity);
     const T lr_t = static_cast<T>(lr);
     const T mu = static_cast<T>(momentum);
+    const auto rule = [lr_t, mu, nesterov](T& p, T g, T& v) {
+        v = mu * v + g;
+        p = p - lr_t * (nesterov ? g + mu * v : v);
+    };
     for (index_t i = 0; i < param.rows; ++i) {
         const VectorView<T> p = param.row(i);
         const VectorView<const T> g = grad.row(i);
         const VectorView<T> v = velocity.row(i);
-        if (p.stride == 1 && g.stride == 1 && v.stride == 1) {  // vectorizable copy
+        if (p.stride == 1 && g.stride == 1 && v.stride == 1) {
             T* __restrict pd = p.data;
             const T* __restrict gd = g.data;
             T* __restrict vd = v.data;
-            for (index_t j = 0; j < p.size; ++j) {
-                const T vj = mu * vd[j] + gd[j];
-                vd[j] = vj;
-                pd[j] = pd[j] - lr_t * (nesterov ? gd[j] + mu * vj : vj);
-            }
+            for (index_t j = 0; j < p.size; ++j) rule(pd[j], gd[j], vd[j]);
             continue;
         }
-        if (nesterov) {
-            for (index_t j = 0; j < p.size; ++j) {
-                const T vj = mu * v[j] + g[j];
-                v[j] = vj;
-                p[j] = p[j] - lr_t * (g[j] + mu * vj);
-            }
-        } else {
-            for (index_t j = 0; j < p.size; ++j) {
-                const T vj = mu * v[j] + g[j];
-                v[j] = vj;
-                p[j] = p[j] - lr_t * vj;
-            }
-        }
+        for (index_t j = 0; j < p.size; ++j) rule(p[j], g[j], v[j]);
     }
 }
 
@@ -93,35 +87,25 @@ void adam_step(MatrixView<T> param, MatrixView<const T> grad, MatrixView<T> m,
     const double t = static_cast<double>(step);
     const T bc1 = static_cast<T>(1.0 - std::pow(beta1, t));
     const T bc2 = static_cast<T>(1.0 - std::pow(beta2, t));
+    const auto rule = [=](T& p, T g, T& mj, T& vj) {
+        mj = b1 * mj + omb1 * g;
+        vj = b2 * vj + omb2 * (g * g);
+        p = p - lr_t * (mj / bc1) / (std::sqrt(vj / bc2) + eps_t);
+    };
     for (index_t i = 0; i < param.rows; ++i) {
         const VectorView<T> p = param.row(i);
         const VectorView<const T> g = grad.row(i);
         const VectorView<T> mr = m.row(i);
         const VectorView<T> vr = v.row(i);
         if (p.stride == 1 && g.stride == 1 && mr.stride == 1 && vr.stride == 1) {
-            // the same arithmetic on raw pointers, so the compiler vectorizes it
             T* __restrict pd = p.data;
             const T* __restrict gd = g.data;
             T* __restrict md = mr.data;
             T* __restrict vd = vr.data;
-            for (index_t j = 0; j < p.size; ++j) {
-                const T gj = gd[j];
-                const T mj = b1 * md[j] + omb1 * gj;
-                const T vj = b2 * vd[j] + omb2 * (gj * gj);
-                md[j] = mj;
-                vd[j] = vj;
-                pd[j] = pd[j] - lr_t * (mj / bc1) / (std::sqrt(vj / bc2) + eps_t);
-            }
+            for (index_t j = 0; j < p.size; ++j) rule(pd[j], gd[j], md[j], vd[j]);
             continue;
         }
-        for (index_t j = 0; j < p.size; ++j) {
-            const T gj = g[j];
-            const T mj = b1 * mr[j] + omb1 * gj;
-            const T vj = b2 * vr[j] + omb2 * (gj * gj);
-            mr[j] = mj;
-            vr[j] = vj;
-            p[j] = p[j] - lr_t * (mj / bc1) / (std::sqrt(vj / bc2) + eps_t);
-        }
+        for (index_t j = 0; j < p.size; ++j) rule(p[j], g[j], mr[j], vr[j]);
     }
 }
 
