@@ -32,6 +32,7 @@ args = parser.parse_args()
 pin_threads(args.threads)
 
 import itertools
+from typing import Any
 
 import mlpcore as mc
 import numpy as np
@@ -75,6 +76,15 @@ def mlpcore_rate(backend: str, batch: int) -> float:
     return len(X) / seconds
 
 
+def torch_model(torch: Any) -> Any:
+    """The same network in PyTorch: Linear + ReLU per hidden layer, logits out
+    (CrossEntropyLoss applies the softmax)."""
+    layers: list[Any] = []
+    for a, b in itertools.pairwise(SIZES):
+        layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
+    return torch.nn.Sequential(*layers[:-1])
+
+
 def torch_rate(batch: int) -> float | None:
     try:
         import torch
@@ -82,13 +92,7 @@ def torch_rate(batch: int) -> float | None:
         return None
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = torch.nn.Sequential(
-        torch.nn.Linear(784, 256),
-        torch.nn.ReLU(),
-        torch.nn.Linear(256, 128),
-        torch.nn.ReLU(),
-        torch.nn.Linear(128, 10),
-    )
+    model = torch_model(torch)
     loss_fn = torch.nn.CrossEntropyLoss()
     opt = torch.optim.SGD(model.parameters(), lr=1e-3)
     X, y = data(epoch_rows(batch))
@@ -116,13 +120,7 @@ def forward_latency() -> dict[str, float]:
     except ImportError:
         out["torch"] = float("nan")
         return out
-    model = torch.nn.Sequential(
-        torch.nn.Linear(784, 256),
-        torch.nn.ReLU(),
-        torch.nn.Linear(256, 128),
-        torch.nn.ReLU(),
-        torch.nn.Linear(128, 10),
-    )
+    model = torch_model(torch)
     xt = torch.from_numpy(x1)
 
     def infer() -> None:

@@ -222,6 +222,29 @@ def _save_and_plot(net: Network, history: History, args: argparse.Namespace) -> 
         print(f"curves drawn to {args.plot}")
 
 
+def _fit(
+    net: Network,
+    args: argparse.Namespace,
+    optimizer: Optimizer,
+    X: np.ndarray,
+    y: np.ndarray,
+    validation: tuple[np.ndarray, np.ndarray] | None,
+) -> tuple[History, float]:
+    """``net.fit`` with the command line's epochs, batch size and verbosity; returns
+    the history and the wall-clock seconds."""
+    started = time.perf_counter()
+    history = net.fit(
+        X,
+        y,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        optimizer=optimizer,
+        validation_data=validation,
+        verbose=not args.quiet,
+    )
+    return history, time.perf_counter() - started
+
+
 def train(args: argparse.Namespace) -> int:
     if args.plot:
         from .plotting import check_picture_path
@@ -247,17 +270,7 @@ def train(args: argparse.Namespace) -> int:
         f"{runtime.get_num_threads()} thread(s)"
     )
 
-    started = time.perf_counter()
-    history = net.fit(
-        X_train,
-        y_train,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        optimizer=optimizer,
-        validation_data=(X_test, y_test),
-        verbose=not args.quiet,
-    )
-    elapsed = time.perf_counter() - started
+    history, elapsed = _fit(net, args, optimizer, X_train, y_train, (X_test, y_test))
     train_seconds = sum(history.epoch_time)
     scores = net.evaluate(X_test, y_test)
     samples = history.epochs * len(X_train)
@@ -304,18 +317,8 @@ def train_table(args: argparse.Namespace) -> int:
         f"network {'-'.join(map(str, sizes))}, {optimizer!r}, backend {args.backend}, "
         f"{args.dtype}"
     )
-    started = time.perf_counter()
     validation = (X_test, y_test) if task == "classification" else None
-    history = net.fit(
-        X_train,
-        y_train,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        optimizer=optimizer,
-        validation_data=validation,
-        verbose=not args.quiet,
-    )
-    elapsed = time.perf_counter() - started
+    history, elapsed = _fit(net, args, optimizer, X_train, y_train, validation)
     if task == "classification":
         scores = net.evaluate(X_test, y_test)
         print(f"test accuracy {scores['accuracy']:.4f}  (loss {scores['loss']:.4f})")
