@@ -8,16 +8,17 @@
 // MC | jr by NR | ir by MR -> micro-kernel (kernels/kernel_table.hpp).
 //
 // Packing: B blocks are packed into NR-wide micro-panels (reused by every MR panel of
-// A) unless M is short (<= 2 MR, e.g. a 10-class output layer), where the kernel
-// broadcasts B straight from the caller's memory. A is read in place when it is
-// contiguous along M and N is small (<= 64: the z = x W case at small batch, where
-// packing the weights would cost as much as the product); otherwise, and for the
-// ragged last MR panel, it is packed - through the ISA's SIMD transpose when A is
-// contiguous along K (the input-gradient product dY W^T). Packing absorbs transposes
-// and any strides. Buffers are thread-local, 64-byte aligned and grow-only. A single
-// column (batch 1) runs the ISA's matrix-vector kernels: one streaming A row by row
-// when A is contiguous along M (x W), one transposing A in registers when it is stored
-// along K (dY W^T); the tall tile kernel where the ISA has neither.
+// A; through the ISA's SIMD transpose when B is contiguous along K) unless M is short
+// (<= 2 MR, e.g. a 10-class output layer), where the kernel broadcasts B straight from
+// the caller's memory. A is read in place when it is contiguous along M and N is small
+// (<= 64: the z = x W case at small batch, where packing the weights would cost as much
+// as the product); otherwise, and for the ragged last MR panel, it is packed - through
+// the ISA's SIMD transpose when A is contiguous along K (the input-gradient product dY
+// W^T). Packing absorbs transposes and any strides. Buffers are thread-local, 64-byte
+// aligned and grow-only. A single column (batch 1) runs the ISA's matrix-vector
+// kernels: one streaming A row by row when A is contiguous along M (x W), one
+// transposing A in registers when it is stored along K (dY W^T); the tall tile kernel
+// where the ISA has neither.
 //
 // Exactness: partial sums after a K chunk are stored in C itself (beta == 0: C is
 // write-only for the caller, so this never reads the caller's values) or in a
@@ -155,7 +156,11 @@ void pack_b_t(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, T* d
     for (index_t j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
         const index_t nr = std::min<index_t>(NR, nc - j0);
         const T* src = b + j0 * csb;
-        if (nr == NR) {
+        if (nr == NR && csb == 1) {
+            // Rows of NR contiguous values (e.g. the batch x in dW = x^T dY).
+            for (index_t p = 0; p < kc; ++p)
+                for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[p * rsb + j];
+        } else if (nr == NR) {
             for (index_t p = 0; p < kc; ++p)
                 for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[p * rsb + j * csb];
         } else {
@@ -192,7 +197,17 @@ void pack_a(const T* a, index_t rsa, index_t csa, index_t mc, index_t kc, int MR
 
 template <class T>
 void pack_b(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, int NR,
-            T* dst) {
+            T* dst, void (*kmajor)(const T*, index_t, index_t, T*)) {
+    if (kmajor != nullptr && rsb == 1 && csb != 1) {
+        // Full panels through the ISA's register transpose; the ragged rest below.
+        const index_t full = nc / NR * NR;
+        for (index_t j0 = 0; j0 < full; j0 += NR)
+            kmajor(b + j0 * csb, csb, kc, dst + j0 * kc);
+        if (full == nc) return;
+        b += full * csb;
+        dst += full * kc;
+        nc -= full;
+    }
     switch (NR) {
         case 4: return pack_b_t<T, 4>(b, rsb, csb, kc, nc, dst);
         case 6: return pack_b_t<T, 6>(b, rsb, csb, kc, nc, dst);
@@ -351,7 +366,8 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
                 const index_t kc = k * (kb + 1) / nk - pc;
                 const bool first = kb == 0, last = kb == nk - 1;
                 const T* bblk = pr.b + pc * pr.rsb + jc * pr.csb;
-                if (!direct_b) pack_b(bblk, pr.rsb, pr.csb, kc, nc, NR, bpack);
+                if (!direct_b)
+                    pack_b(bblk, pr.rsb, pr.csb, kc, nc, NR, bpack, ker.pack_b_kmajor);
                 t.rsb = direct_b ? pr.rsb : NR;
                 t.csb = direct_b ? pr.csb : 1;
                 t.kc = kc;

@@ -36,12 +36,14 @@ struct OpsF32 {
     static V load_n(const T* p, int n) { return _mm256_maskload_ps(p, mask(n)); }
     static void store_n(T* p, V v, int n) { _mm256_maskstore_ps(p, mask(n), v); }
     // col[q] (lane i) = a[i * lda + q] for an 8 x 8 block: 128-bit halves of rows i
-    // and i + 4 share a register, so two in-lane 4 x 4 transposes finish the job.
-    static void load_transposed(const T* a, index_t lda, V (&col)[8]) {
+    // and i + 4 share a register, so two in-lane 4 x 4 transposes finish the job. Only
+    // the first `rows` rows are read (lanes past them repeat the last row).
+    static void load_transposed(const T* a, index_t lda, V (&col)[8], int rows = 8) {
         V r[8];
+        const auto row = [&](int i) { return a + (i < rows ? i : rows - 1) * lda; };
         for (int i = 0; i < 4; ++i) {
-            const T* lo = a + i * lda;
-            const T* hi = a + (i + 4) * lda;
+            const T* lo = row(i);
+            const T* hi = row(i + 4);
             r[i] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(lo)),
                                         _mm_loadu_ps(hi), 1);
             r[i + 4] = _mm256_insertf128_ps(
@@ -81,12 +83,14 @@ struct OpsF64 {
     static V load_n(const T* p, int n) { return _mm256_maskload_pd(p, mask(n)); }
     static void store_n(T* p, V v, int n) { _mm256_maskstore_pd(p, mask(n), v); }
     // col[q] (lane i) = a[i * lda + q] for a 4 x 4 block: 128-bit halves of rows i
-    // and i + 2 share a register, so in-lane unpacks finish the job.
-    static void load_transposed(const T* a, index_t lda, V (&col)[4]) {
+    // and i + 2 share a register, so in-lane unpacks finish the job. Only the first
+    // `rows` rows are read (lanes past them repeat the last row).
+    static void load_transposed(const T* a, index_t lda, V (&col)[4], int rows = 4) {
         V r[4];
+        const auto row = [&](int i) { return a + (i < rows ? i : rows - 1) * lda; };
         for (int i = 0; i < 2; ++i) {
-            const T* lo = a + i * lda;
-            const T* hi = a + (i + 2) * lda;
+            const T* lo = row(i);
+            const T* hi = row(i + 2);
             r[i] = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(lo)),
                                         _mm_loadu_pd(hi), 1);
             r[i + 2] = _mm256_insertf128_pd(
@@ -120,17 +124,49 @@ void pack_a_kmajor(const typename Ops::T* a, index_t rsa, index_t kc,
         for (int r = 0; r < 2 * L; ++r) dst[p0 * 2 * L + r] = a[r * rsa + p0];
 }
 
+// One NR-wide micro-panel of a K-contiguous B (B(p, j) = b[p + j * csb]), L x L blocks
+// through the register transpose. A row of NR values is written as whole vectors: the
+// lanes a partial group writes past the row's end land in the next row's first slots,
+// which that row's own stores overwrite; only the panel's last row stores masked.
+template <class Ops, int NR>
+void pack_b_kmajor(const typename Ops::T* b, index_t csb, index_t kc,
+                   typename Ops::T* dst) {
+    using V = typename Ops::V;
+    constexpr int L = Ops::L;
+    constexpr int G = (NR + L - 1) / L;  // groups of L columns
+    const auto width = [](int g) { return NR - g * L < L ? NR - g * L : L; };
+    index_t p0 = 0;
+    for (; p0 + L <= kc; p0 += L) {
+        V col[G][L];
+        for (int g = 0; g < G; ++g)
+            Ops::load_transposed(b + g * L * csb + p0, csb, col[g], width(g));
+        for (int q = 0; q < L; ++q) {
+            typename Ops::T* d = dst + (p0 + q) * NR;
+            const bool panel_end = p0 + q + 1 == kc;
+            for (int g = 0; g < G; ++g) {
+                if (width(g) < L && panel_end) {
+                    Ops::store_n(d + g * L, col[g][q], width(g));
+                } else {
+                    Ops::store(d + g * L, col[g][q]);
+                }
+            }
+        }
+    }
+    for (; p0 < kc; ++p0)
+        for (int j = 0; j < NR; ++j) dst[p0 * NR + j] = b[j * csb + p0];
+}
+
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
 double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sink); }
 
 const KernelTable kTable = {
     "avx2",
-    {16, 6, 144, 4080, MLPCORE_TILES6(OpsF32), &pack_a_kmajor<OpsF32>, 64,
-     &tall_kernel<OpsF32, 8>, 32, &tall_kmajor_kernel<OpsF32, 4>,
-     &gemv_rows<OpsF32, 8>},
-    {8, 6, 96, 4080, MLPCORE_TILES6(OpsF64), &pack_a_kmajor<OpsF64>, 32,
-     &tall_kernel<OpsF64, 8>, 16, &tall_kmajor_kernel<OpsF64, 4>,
-     &gemv_rows<OpsF64, 4>},
+    {16, 6, 144, 4080, MLPCORE_TILES6(OpsF32), &pack_a_kmajor<OpsF32>,
+     &pack_b_kmajor<OpsF32, 6>, 64, &tall_kernel<OpsF32, 8>, 32,
+     &tall_kmajor_kernel<OpsF32, 4>, &gemv_rows<OpsF32, 8>},
+    {8, 6, 96, 4080, MLPCORE_TILES6(OpsF64), &pack_a_kmajor<OpsF64>,
+     &pack_b_kmajor<OpsF64, 6>, 32, &tall_kernel<OpsF64, 8>, 16,
+     &tall_kmajor_kernel<OpsF64, 4>, &gemv_rows<OpsF64, 4>},
     &probe_f32,
     &probe_f64,
 };

@@ -53,10 +53,10 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 
 const KernelTable kTable = {
     "avx512",
-    {32, 12, 384, 4080, MLPCORE_TILES12(OpsF32), nullptr, 128, &tall_kernel<OpsF32, 8>,
-     0, nullptr, nullptr},
-    {16, 12, 256, 2040, MLPCORE_TILES12(OpsF64), nullptr, 64, &tall_kernel<OpsF64, 8>,
-     0, nullptr, nullptr},
+    {32, 12, 384, 4080, MLPCORE_TILES12(OpsF32), nullptr, nullptr, 128,
+     &tall_kernel<OpsF32, 8>, 0, nullptr, nullptr},
+    {16, 12, 256, 2040, MLPCORE_TILES12(OpsF64), nullptr, nullptr, 64,
+     &tall_kernel<OpsF64, 8>, 0, nullptr, nullptr},
     &probe_f32,
     &probe_f64,
 };

@@ -58,10 +58,10 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 
 const KernelTable kTable = {
     "generic",
-    {2 * OpsF32::L, 4, 128, 4096, MLPCORE_TILES4(OpsF32), nullptr, 4 * OpsF32::L,
-     &tall_kernel<OpsF32, 4>, 0, nullptr, nullptr},
-    {2 * OpsF64::L, 4, 128, 4096, MLPCORE_TILES4(OpsF64), nullptr, 4 * OpsF64::L,
-     &tall_kernel<OpsF64, 4>, 0, nullptr, nullptr},
+    {2 * OpsF32::L, 4, 128, 4096, MLPCORE_TILES4(OpsF32), nullptr, nullptr,
+     4 * OpsF32::L, &tall_kernel<OpsF32, 4>, 0, nullptr, nullptr},
+    {2 * OpsF64::L, 4, 128, 4096, MLPCORE_TILES4(OpsF64), nullptr, nullptr,
+     4 * OpsF64::L, &tall_kernel<OpsF64, 4>, 0, nullptr, nullptr},
     &probe_f32,
     &probe_f64,
 };

@@ -7,8 +7,8 @@
 //   V madd(V a, V b, V c) = a * b + c (fused on FMA ISAs), V mul(V, V), V add(V, V),
 //   bool kMasked: whether V load_n(const T*, int n) / store_n(T*, V, int n) exist
 //   (the first n <= L lanes; the others are never accessed); and, where the batch-1
-//   kernels below are instantiated, load_transposed(const T* a, index_t lda, V (&)[L])
-//   (col[q] lane i = a[i * lda + q]).
+//   kernels below are instantiated, load_transposed(const T* a, index_t lda, V (&)[L],
+//   int rows = L) (col[q] lane i = a[i * lda + q]; rows past `rows` are not read).
 // Every instantiation therefore has internal linkage in an ISA-specific namespace: no
 // symbol compiled with wide-ISA flags can be merged into baseline code (KERNELS.md
 // §3.3). Includes nothing and uses no STL.
