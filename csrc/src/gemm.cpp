@@ -195,23 +195,34 @@ void pack_a(const T* a, index_t rsa, index_t csa, index_t mc, index_t kc, int MR
     }
 }
 
+// The nc columns of a block as ceil(nc / NR) micro-panels of near-equal width: a batch
+// of 32 on NR = 6 runs as 5+5+6+5+5+6 columns rather than 5 x 6 + 2, because a narrow
+// tile costs almost as much as a full one (its few accumulators cannot hide the FMA
+// latency). Panel q covers columns [start(q), start(q + 1)); it is packed NR apart.
+struct ColumnPanels {
+    index_t nc, count;
+    ColumnPanels(index_t nc_, int nr) : nc(nc_), count((nc_ + nr - 1) / nr) {}
+    index_t start(index_t q) const { return q * nc / count; }
+    index_t width(index_t q) const { return start(q + 1) - start(q); }
+};
+
 template <class T>
-void pack_b(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, int NR,
-            T* dst, void (*kmajor)(const T*, index_t, index_t, T*)) {
-    if (kmajor != nullptr && rsb == 1 && csb != 1) {
-        // Full panels through the ISA's register transpose; the ragged rest below.
-        const index_t full = nc / NR * NR;
-        for (index_t j0 = 0; j0 < full; j0 += NR)
-            kmajor(b + j0 * csb, csb, kc, dst + j0 * kc);
-        if (full == nc) return;
-        b += full * csb;
-        dst += full * kc;
-        nc -= full;
-    }
-    switch (NR) {
-        case 4: return pack_b_t<T, 4>(b, rsb, csb, kc, nc, dst);
-        case 6: return pack_b_t<T, 6>(b, rsb, csb, kc, nc, dst);
-        default: return pack_b_t<T, 12>(b, rsb, csb, kc, nc, dst);
+void pack_b(const T* b, index_t rsb, index_t csb, index_t kc, const ColumnPanels& cols,
+            int NR, T* dst, void (*kmajor)(const T*, index_t, index_t, index_t, T*)) {
+    const bool transpose = kmajor != nullptr && rsb == 1 && csb != 1;
+    for (index_t q = 0; q < cols.count; ++q) {
+        const T* src = b + cols.start(q) * csb;
+        T* panel = dst + q * NR * kc;
+        const index_t w = cols.width(q);
+        if (transpose) {
+            kmajor(src, csb, kc, w, panel);
+            continue;
+        }
+        switch (NR) {
+            case 4: pack_b_t<T, 4>(src, rsb, csb, kc, w, panel); break;
+            case 6: pack_b_t<T, 6>(src, rsb, csb, kc, w, panel); break;
+            default: pack_b_t<T, 12>(src, rsb, csb, kc, w, panel); break;
+        }
     }
 }
 
@@ -366,8 +377,10 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
                 const index_t kc = k * (kb + 1) / nk - pc;
                 const bool first = kb == 0, last = kb == nk - 1;
                 const T* bblk = pr.b + pc * pr.rsb + jc * pr.csb;
+                const ColumnPanels cols(nc, NR);
                 if (!direct_b)
-                    pack_b(bblk, pr.rsb, pr.csb, kc, nc, NR, bpack, ker.pack_b_kmajor);
+                    pack_b(bblk, pr.rsb, pr.csb, kc, cols, NR, bpack,
+                           ker.pack_b_kmajor);
                 t.rsb = direct_b ? pr.rsb : NR;
                 t.csb = direct_b ? pr.csb : 1;
                 t.kc = kc;
@@ -382,9 +395,10 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
                         pack_a(ablk + m_full, pr.rsa, pr.csa, mc - m_full, kc, MR,
                                apack, ker.pack_a_kmajor);
                     }
-                    for (index_t jr = 0; jr < nc; jr += NR) {
-                        t.n = std::min<index_t>(NR, nc - jr);
-                        t.b = direct_b ? bblk + jr * pr.csb : bpack + jr * kc;
+                    for (index_t q = 0; q < cols.count; ++q) {
+                        const index_t jr = cols.start(q);
+                        t.n = cols.width(q);
+                        t.b = direct_b ? bblk + jr * pr.csb : bpack + q * NR * kc;
                         for (index_t ir = 0; ir < mc;) {
                             // A single column of direct A: the tall kernel.
                             const bool tall = t.n == 1 && ir + ker.tall_mr <= m_full;

@@ -59,10 +59,11 @@ struct GemmKernel {
     // (A(i, p) = a[i * rsa + p]): dst[p * MR + i] = A(i, p) for p < kc. A SIMD
     // transpose; the portable driver loop is the fallback.
     void (*pack_a_kmajor)(const T* a, index_t rsa, index_t kc, T* dst);
-    // Optional (may be null): packs one full NR-wide micro-panel of a B stored along K
-    // (B(p, j) = b[p + j * csb], e.g. the batch x^T in z = x W): dst[p * NR + j] =
-    // B(p, j) for p < kc. The same transpose, for the other operand.
-    void (*pack_b_kmajor)(const T* b, index_t csb, index_t kc, T* dst);
+    // Optional (may be null): packs one micro-panel of w <= NR columns of a B stored
+    // along K (B(p, j) = b[p + j * csb], e.g. the batch x^T in z = x W): dst[p * NR + j]
+    // = B(p, j) for p < kc, j < w (slots j >= w unspecified: tiles read only w
+    // columns). The same transpose, for the other operand.
+    void (*pack_b_kmajor)(const T* b, index_t csb, index_t kc, index_t w, T* dst);
     // One column, tall_mr rows (n == 1, m <= tall_mr), same contract as tile: the
     // matrix-vector case (batch 1), where a 2-vector tile would leave the FMA units
     // waiting on two dependency chains.
