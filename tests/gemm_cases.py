@@ -105,6 +105,12 @@ def grid(quick: bool = False) -> Iterator[dict[str, Any]]:
         for m, n, k in [(145, 127, 385), (97, 70, 300), (40, 65, 257), (385, 9, 64)]:
             for ta, tb in trans:
                 yield dict(m=m, n=n, k=k, dtype=dtype, trans_a=ta, trans_b=tb)
+        # z = x W shapes: x stored along K is packed through the ISA's register
+        # transpose, into micro-panels of every width a batch m spreads to (near-equal
+        # widths up to NR = 4..12), with K tails shorter than a vector.
+        for m in [*range(1, 15), 31, 32, 33, 65]:
+            for k in (5, 8, 29):
+                yield dict(m=m, n=40, k=k, dtype=dtype)
         for alpha, beta in [(2.0, 0.0), (-0.5, 1.0), (1.0, 0.25), (0.0, 2.0)]:
             for m, n, k in [(33, 20, 7), (70, 130, 600)]:
                 yield dict(m=m, n=n, k=k, dtype=dtype, alpha=alpha, beta=beta)
