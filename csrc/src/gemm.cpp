@@ -58,6 +58,8 @@ using kernels::TileArgs;
 // 820k, 1.6-2.0x from 1M up.
 constexpr double kWorkPerThread = 400000.0;
 constexpr int kPartsPerThread = 4;
+// A reduction this short is split across columns (see gemm_ex).
+constexpr index_t kShortK = 128;
 // The same for a single column (batch 1), which is bound by reading A, not by the
 // multiply-adds.
 constexpr double kGemvWorkPerThread = 100000.0;
@@ -546,7 +548,14 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
         job.ker = &ker;
         const index_t mu = (pr.m + ker.mr - 1) / ker.mr;  // (decides the split only)
         const index_t nu = (pr.n + ker.nr - 1) / ker.nr;
-        job.split_m = mu >= kPartsPerThread * threads || mu >= nu;
+        // M (MR panels) as a rule; but N for a short reduction with more columns than
+        // rows - the weight gradient x^T dY at batch <= 128 (rows = outputs, columns =
+        // inputs): its parts then pack disjoint slices of x instead of all reading x
+        // in place. Measured at 2 threads, each rule alternately in one process:
+        // 1.04-1.22x on those products, the others unchanged within noise.
+        const bool short_wide = k <= kShortK && pr.n > pr.m;
+        job.split_m = nu < threads ||
+                      (!short_wide && (mu >= kPartsPerThread * threads || mu >= nu));
         job.unit = job.split_m ? ker.mr : ker.nr;
         job.units = (job.split_m ? pr.m : pr.n) / job.unit +
                     ((job.split_m ? pr.m : pr.n) % job.unit != 0);
