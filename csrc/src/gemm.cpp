@@ -69,6 +69,8 @@ constexpr index_t kDirectMaxN = 64;
 // Column strides (bytes) that alias in a 32 KiB 8-way L1 (64 sets x 64 B: one set per
 // 4 KiB; a multiple of 2 KiB reaches at most two sets).
 constexpr index_t kL1AliasBytes = 2048;
+// Fewest columns for which such aliased weights are packed rather than read in place.
+constexpr index_t kAliasedPackMinN = 32;
 // K chunk of the single-column (matrix-vector) case.
 constexpr index_t kGemvKC = 32;
 // Rows of C per pass of the row-streaming matrix-vector kernel (its column stays in
@@ -347,12 +349,14 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
     // Read A in place when it is contiguous along M and reused by few columns (packing
     // it would cost about as much as the product). Large products pack: strided
     // column reads over many pages lose to the contiguous packed panel. So does a
-    // column stride that is a multiple of kL1AliasBytes once 32+ columns reuse each
-    // panel: its lines then share two L1 sets and evict each other between the tiles
-    // (float64 784x256, each rule alternately in one process: packed 1.01-1.19x faster
-    // at batch 32-64, but 0.77-0.91x at 8-24; float32's 1 KiB stride: in place wins).
+    // column stride that is a multiple of kL1AliasBytes once kAliasedPackMinN columns
+    // reuse each panel: its lines then share two L1 sets and evict each other between
+    // the tiles (float64 784x256, each rule alternately in one process: packed
+    // 1.01-1.19x faster at batch 32-64, but 0.77-0.91x at 8-24; float32's 1 KiB
+    // stride: in place wins).
     const bool l1_aliased =
-        n >= 32 && pr.csa * static_cast<index_t>(sizeof(T)) % kL1AliasBytes == 0;
+        n >= kAliasedPackMinN &&
+        pr.csa * static_cast<index_t>(sizeof(T)) % kL1AliasBytes == 0;
     const bool direct = pr.rsa == 1 && n <= kDirectMaxN && !l1_aliased;
     // A single column streams A once: short K chunks make the tiles sweep A row by
     // row (sequential memory) instead of column strip by strip. Partial sums are
