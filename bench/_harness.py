@@ -65,6 +65,23 @@ def time_call(
     return statistics.median(samples)
 
 
+def core_share(threads: int, pairs: int = 5) -> float:
+    """The share of ``threads`` whole cores the process gets right now: the median of
+    FMA probe(threads) / (threads x probe(1)) over alternated pairs (1.0: every core
+    free; about 0.5 at 2 threads: another tenant holds the second core). Printed before
+    and after a multi-threaded run, so its ratios can be read against the host's load.
+    """
+    from mlpcore import _core
+
+    if threads <= 1:
+        return 1.0
+    shares = []
+    for _ in range(pairs):
+        one = _core.fma_peak_gflops("float32", 1)
+        shares.append(_core.fma_peak_gflops("float32", threads) / (threads * one))
+    return statistics.median(shares)
+
+
 def environment() -> dict[str, Any]:
     """What the numbers were measured with."""
     import mlpcore

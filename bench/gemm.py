@@ -36,7 +36,7 @@ pin_threads(max(args.threads))
 
 import mlpcore as mc
 import numpy as np
-from _harness import cool_down, environment, print_table, write_json
+from _harness import cool_down, core_share, environment, print_table, write_json
 from mlpcore import _core
 from threadpoolctl import threadpool_limits
 
@@ -108,8 +108,10 @@ def main() -> None:
     results = []
     rng = np.random.default_rng(0)
     backend = mc.get_backend("native").kernels
+    shares: dict[str, list[float]] = {}
     for threads in args.threads:
         mc.set_num_threads(threads)
+        shares[f"{threads}t"] = [core_share(threads)]
         with threadpool_limits(limits=threads, user_api="blas"):
             a4, b4 = rng.standard_normal((4, 4)), rng.standard_normal((4, 4))
             o4, p4 = np.empty((4, 4)), np.empty((4, 4))
@@ -175,6 +177,12 @@ def main() -> None:
                         f"mc {r['native_gflops']:6.1f}  x{ratio:.2f}",
                         file=sys.stderr,
                     )
+        shares[f"{threads}t"].append(core_share(threads))
+    for key, (before, after) in shares.items():
+        if key != "1t":
+            print(
+                f"{key}: share of whole cores before / after: {before:.2f} / {after:.2f}"
+            )
     print_table(
         results,
         [
@@ -191,10 +199,12 @@ def main() -> None:
     payload = {
         "environment": env,
         "fma_peak_gflops": {f"{d} {t}t": p for (d, t), p in peaks.items()},
+        "core_share_before_after": shares,
         "results": results,
     }
     path = write_json("gemm", payload)
     print(f"wrote {path}", file=sys.stderr)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -36,7 +36,14 @@ from typing import Any
 
 import mlpcore as mc
 import numpy as np
-from _harness import cool_down, environment, print_table, time_call, write_json
+from _harness import (
+    cool_down,
+    core_share,
+    environment,
+    print_table,
+    time_call,
+    write_json,
+)
 
 SIZES = (784, 256, 128, 10)
 #: flop per trained sample: forward + weight gradients + input gradients of layers 2..L
@@ -185,6 +192,7 @@ def main() -> None:
         f"threads {args.threads} (mlpcore {mc.get_num_threads()}, BLAS "
         f"{env['blas_threads']}); kernels {env['kernels']}; rounds {args.rounds}"
     )
+    share_before = core_share(args.threads)
     batches = [1, 32, 512] if args.quick else [1, 32, 128, 512]
     peak = PEAK_PER_CORE * args.threads
     rows = []
@@ -224,6 +232,12 @@ def main() -> None:
             ("vs_torch", "native/torch", ".2f"),
         ],
     )
+    share_after = core_share(args.threads)
+    if args.threads > 1:
+        print(
+            f"share of whole cores before / after: {share_before:.2f} / "
+            f"{share_after:.2f}"
+        )
     latency = forward_latency()
     print(
         "batch-1 forward latency (µs): "
@@ -247,10 +261,12 @@ def main() -> None:
             "peak_flops": peak,
             "results": rows,
             "forward_latency_us": latency,
+            "core_share_before_after": [share_before, share_after],
             "memory": memory,
         },
     )
     print(f"wrote {path}", file=sys.stderr)
 
 
-main()
+if __name__ == "__main__":
+    main()
