@@ -13,6 +13,19 @@
 namespace mlpcore::bind {
 namespace {
 
+// Attribute names of a layer, interned once: sync() runs on every forward call, and
+// attr("W") would build a new Python string per lookup. Never released (they live as
+// long as the interpreter, like CPython's own interned names).
+struct LayerNames {
+    py::handle w, b, activation;
+};
+const LayerNames& layer_names() {
+    static const LayerNames names{PyUnicode_InternFromString("W"),
+                                  PyUnicode_InternFromString("b"),
+                                  PyUnicode_InternFromString("activation")};
+    return names;
+}
+
 class PyEngine {
 public:
     PyEngine(const std::string& dtype, std::vector<index_t> sizes,
@@ -42,18 +55,19 @@ public:
         const index_t L = static_cast<index_t>(sizes_.size()) - 1;
         if (static_cast<index_t>(py::len(layers)) != L) return false;
         // Fast path (every forward call): the bound arrays are still the layers' own.
+        const LayerNames& names = layer_names();
         bool same = static_cast<index_t>(params_.size()) == 2 * L;
         for (index_t l = 0; l < L && same; ++l) {
             const py::object layer = layers[static_cast<std::size_t>(l)];
-            const py::object act = layer.attr("activation");
+            const py::object act = layer.attr(names.activation);
             py::str& bound_act = act_names_[static_cast<std::size_t>(l)];
             if (act.ptr() != bound_act.ptr()) {
                 if (!act.equal(bound_act)) return false;
                 // The layer's own string from now on: an identity check next time.
                 if (py::isinstance<py::str>(act)) bound_act = act;
             }
-            same = layer.attr("W").ptr() == params_[2 * l].ptr() &&
-                   layer.attr("b").ptr() == params_[2 * l + 1].ptr();
+            same = layer.attr(names.w).ptr() == params_[2 * l].ptr() &&
+                   layer.attr(names.b).ptr() == params_[2 * l + 1].ptr();
         }
         if (same) return true;
         py::list params;
