@@ -52,11 +52,13 @@ namespace {
 using kernels::GemmKernel;
 using kernels::TileArgs;
 
-// Work (M*N*K) each extra thread must receive before a product is split. Measured on
-// the 2-core VM (1 vs 2 threads alternating, float32): 2 threads ran 0.55-0.66x as
-// fast at 410k (wake-up and cold caches cost more than they save) and 1.5-1.75x at
-// 820k, 1.6-2.0x from 1M up.
-constexpr double kWorkPerThread = 400000.0;
+// Work (M*N*K) each thread must receive before a product is split (2 threads from
+// 500k). Measured on the 2-core VM, split and unsplit alternately in one process:
+// products of 500k-800k (the 10-class layer at batch 512, squares n = 80-88) ran
+// 1.06-1.55x as fast on 2 threads (one, float32 dW 128x512x10, 0.94-0.96x); at
+// 400-500k 0.86-1.26x (wake-up and cold caches cost about what they save); from 1M up
+// 1.6-2.0x.
+constexpr double kWorkPerThread = 250000.0;
 constexpr int kPartsPerThread = 4;
 // A reduction this short is split across columns (see gemm_ex).
 constexpr index_t kShortK = 128;
