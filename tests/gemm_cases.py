@@ -111,9 +111,12 @@ def grid(quick: bool = False) -> Iterator[dict[str, Any]]:
         for m in [*range(1, 15), 31, 32, 33, 65]:
             for k in (5, 8, 29):
                 yield dict(m=m, n=40, k=k, dtype=dtype)
-        # ... and weights whose rows are 2 KiB apart (packed, not read in place).
-        for m in (31, 32, 40, 64):
-            yield dict(m=m, n=2048 // np.dtype(dtype).itemsize, k=37, dtype=dtype)
+        # ... and weights whose rows are 1 or 2 KiB apart (packed from 32 rows of x on,
+        # read in place below).
+        for row_bytes in (1024, 2048):
+            for m in (31, 32, 40, 64):
+                n = row_bytes // np.dtype(dtype).itemsize
+                yield dict(m=m, n=n, k=37, dtype=dtype)
         for alpha, beta in [(2.0, 0.0), (-0.5, 1.0), (1.0, 0.25), (0.0, 2.0)]:
             for m, n, k in [(33, 20, 7), (70, 130, 600)]:
                 yield dict(m=m, n=n, k=k, dtype=dtype, alpha=alpha, beta=beta)

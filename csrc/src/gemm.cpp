@@ -69,8 +69,8 @@ constexpr double kGemvWorkPerThread = 100000.0;
 // Largest N for which A is read in place (see gemm_serial).
 constexpr index_t kDirectMaxN = 64;
 // Column strides (bytes) that alias in a 32 KiB 8-way L1 (64 sets x 64 B: one set per
-// 4 KiB; a multiple of 2 KiB reaches at most two sets).
-constexpr index_t kL1AliasBytes = 2048;
+// 4 KiB; a multiple of 1 KiB reaches at most four sets).
+constexpr index_t kL1AliasBytes = 1024;
 // Fewest columns for which such aliased weights are packed rather than read in place.
 constexpr index_t kAliasedPackMinN = 32;
 // K chunk of the single-column (matrix-vector) case.
@@ -352,10 +352,15 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
     // it would cost about as much as the product). Large products pack: strided
     // column reads over many pages lose to the contiguous packed panel. So does a
     // column stride that is a multiple of kL1AliasBytes once kAliasedPackMinN columns
-    // reuse each panel: its lines then share two L1 sets and evict each other between
-    // the tiles (float64 784x256, each rule alternately in one process: packed
-    // 1.01-1.19x faster at batch 32-64, but 0.77-0.91x at 8-24; float32's 1 KiB
-    // stride: in place wins).
+    // reuse each panel: its lines then share at most four L1 sets and evict each other
+    // between the tiles. Measured with both rules on each of 20 fresh allocations of
+    // the weights (the in-place speed moves by +-20 % with the physical pages a
+    // matrix gets, so one allocation decides nothing), median packed / in place:
+    // float32 784x256 1.06 at batch 32, 1.02 at 48, 1.08 at 64; float64 784x128 1.04,
+    // 256x128 1.01-1.08; float32 256x256 1.04, but 128x256 0.96 (K too short to pay
+    // for the packing). A 512-byte stride (float32 784x128) packed 0.95x: left in
+    // place. Below 32 columns packing loses (float64 784x256 at batch 8-24:
+    // 0.77-0.91x).
     const bool l1_aliased =
         n >= kAliasedPackMinN &&
         pr.csa * static_cast<index_t>(sizeof(T)) % kL1AliasBytes == 0;
