@@ -21,6 +21,9 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from _harness import pin_threads
 
@@ -41,6 +44,7 @@ from mlpcore import _core
 from threadpoolctl import threadpool_limits
 
 MIN_TIME = 0.01 if args.quick else 0.03
+RNG = np.random.default_rng(0)
 
 
 def shapes() -> list[tuple[str, int, int, int, bool, bool]]:
@@ -77,13 +81,40 @@ def calibrate(fn: object) -> int:
     return loops
 
 
-def compare(np_fn: object, mc_fn: object) -> tuple[float, float, float]:
-    """Median seconds per call of each, and the median per-round ratio."""
+Calls = tuple[Callable[[], object], Callable[[], object]]
+
+
+def product(
+    m: int, n: int, k: int, ta: bool, tb: bool, dtype: type[np.floating[Any]]
+) -> Calls:
+    """NumPy's and mlpcore's call of op(a) · op(b) on freshly allocated operands."""
+    a = RNG.standard_normal((k, m) if ta else (m, k)).astype(dtype)
+    b = RNG.standard_normal((n, k) if tb else (k, n)).astype(dtype)
+    out_np, out_mc = np.empty((m, n), dtype), np.empty((m, n), dtype)
+    op_a, op_b = (a.T if ta else a), (b.T if tb else b)
+    backend = mc.get_backend("native").kernels
+    return (
+        lambda: np.matmul(op_a, op_b, out=out_np),
+        lambda: backend.gemm(a, b, out_mc, ta, tb, 1.0, 0.0),
+    )
+
+
+def compare(make: Callable[[], Calls]) -> tuple[float, float, float]:
+    """Median seconds per call of each, and the median per-round ratio.
+
+    Every round allocates its operands anew (the same ones for both libraries): the
+    speed of a product that reads a matrix in place moves by up to +-20 % with the
+    physical pages the matrix gets, so one allocation would bias the whole run.
+    """
+    np_fn, mc_fn = make()
     n_np = calibrate(np_fn)
     cool_down(mc.get_num_threads())
     n_mc = calibrate(mc_fn)
     t_np, t_mc, ratios = [], [], []
     for _ in range(args.rounds):
+        np_fn, mc_fn = make()
+        np_fn()  # first touch of the new pages
+        mc_fn()
         cool_down(mc.get_num_threads())
         a = loop_time(np_fn, n_np)
         cool_down(mc.get_num_threads())
@@ -106,18 +137,13 @@ def main() -> None:
         + ", ".join(f"{dt} {t}t {p:.0f}" for (dt, t), p in peaks.items())
     )
     results = []
-    rng = np.random.default_rng(0)
-    backend = mc.get_backend("native").kernels
     shares: dict[str, list[float]] = {}
     for threads in args.threads:
         mc.set_num_threads(threads)
         shares[f"{threads}t"] = [core_share(threads)]
         with threadpool_limits(limits=threads, user_api="blas"):
-            a4, b4 = rng.standard_normal((4, 4)), rng.standard_normal((4, 4))
-            o4, p4 = np.empty((4, 4)), np.empty((4, 4))
             t_np, t_mc, ratio = compare(
-                lambda: np.matmul(a4, b4, out=o4),
-                lambda: backend.gemm(a4, b4, p4, False, False, 1.0, 0.0),
+                partial(product, 4, 4, 4, False, False, np.float64)
             )
             print(
                 f"{threads}t per-call 4x4 float64: numpy {t_np * 1e6:.2f} µs, "
@@ -142,13 +168,8 @@ def main() -> None:
             for dtype in (np.float32, np.float64):
                 name = np.dtype(dtype).name
                 for label, m, n, k, ta, tb in shapes():
-                    a = rng.standard_normal((k, m) if ta else (m, k)).astype(dtype)
-                    b = rng.standard_normal((n, k) if tb else (k, n)).astype(dtype)
-                    out_np, out_mc = np.empty((m, n), dtype), np.empty((m, n), dtype)
-                    op_a, op_b = (a.T if ta else a), (b.T if tb else b)
                     t_np, t_mc, ratio = compare(
-                        lambda: np.matmul(op_a, op_b, out=out_np),
-                        lambda: backend.gemm(a, b, out_mc, ta, tb, 1.0, 0.0),
+                        partial(product, m, n, k, ta, tb, dtype)
                     )
                     flops = 2.0 * m * n * k
                     results.append(
