@@ -333,6 +333,27 @@ void gemv_kmajor(const Problem<T>& pr, const GemmKernel<T>& ker) {
     run_epilogue(pr, 0, 0, pr.m, 1);
 }
 
+// Whether gemm_serial reads A in place for n columns: when it is contiguous along M and
+// reused by few columns (packing it would cost about as much as the product). Large
+// products pack: strided column reads over many pages lose to the contiguous packed
+// panel. So does a column stride that is a multiple of kL1AliasBytes once
+// kAliasedPackMinN columns reuse each panel: its lines then share at most four L1 sets
+// and evict each other between the tiles. Measured with both rules on each of 20 fresh
+// allocations of the weights (the in-place speed moves by +-20 % with the physical
+// pages a matrix gets, so one allocation decides nothing), median packed / in place:
+// float32 784x256 1.06 at batch 32, 1.02 at 48, 1.08 at 64; float64 784x128 1.04,
+// 256x128 1.01-1.08; float32 256x256 1.04, but 128x256 0.96 (K too short to pay
+// for the packing). A 512-byte stride (float32 784x128) packed 0.95x: left in
+// place. Below 32 columns packing loses (float64 784x256 at batch 8-24:
+// 0.77-0.91x).
+template <class T>
+bool reads_a_in_place(const Problem<T>& pr, index_t n) {
+    const bool l1_aliased =
+        n >= kAliasedPackMinN &&
+        pr.csa * static_cast<index_t>(sizeof(T)) % kL1AliasBytes == 0;
+    return pr.rsa == 1 && n <= kDirectMaxN && !l1_aliased;
+}
+
 // One thread's whole (sub)problem; m, n, k > 0.
 template <class T>
 void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
@@ -348,23 +369,7 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
         gemv_kmajor(pr, ker);
         return;
     }
-    // Read A in place when it is contiguous along M and reused by few columns (packing
-    // it would cost about as much as the product). Large products pack: strided
-    // column reads over many pages lose to the contiguous packed panel. So does a
-    // column stride that is a multiple of kL1AliasBytes once kAliasedPackMinN columns
-    // reuse each panel: its lines then share at most four L1 sets and evict each other
-    // between the tiles. Measured with both rules on each of 20 fresh allocations of
-    // the weights (the in-place speed moves by +-20 % with the physical pages a
-    // matrix gets, so one allocation decides nothing), median packed / in place:
-    // float32 784x256 1.06 at batch 32, 1.02 at 48, 1.08 at 64; float64 784x128 1.04,
-    // 256x128 1.01-1.08; float32 256x256 1.04, but 128x256 0.96 (K too short to pay
-    // for the packing). A 512-byte stride (float32 784x128) packed 0.95x: left in
-    // place. Below 32 columns packing loses (float64 784x256 at batch 8-24:
-    // 0.77-0.91x).
-    const bool l1_aliased =
-        n >= kAliasedPackMinN &&
-        pr.csa * static_cast<index_t>(sizeof(T)) % kL1AliasBytes == 0;
-    const bool direct = pr.rsa == 1 && n <= kDirectMaxN && !l1_aliased;
+    const bool direct = reads_a_in_place(pr, n);
     // A single column streams A once: short K chunks make the tiles sweep A row by
     // row (sequential memory) instead of column strip by strip. Partial sums are
     // exact, so the chunking never changes a bit.
@@ -583,12 +588,13 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
         // the caller picks up the parts a late worker has not claimed - as long as a
         // part reads one operand in place. Otherwise every part packs the whole other
         // operand again, and one part per thread measured up to 2x faster (squares
-        // n = 256-2048 on 2 quiet cores: 0.46-0.84 -> 0.86-1.27 of OpenBLAS).
+        // n = 256-2048 on 2 quiet cores: 0.46-0.84 -> 0.86-1.27 of OpenBLAS; float64
+        // z = x W at batch 32-64, whose weights are packed for L1 aliasing: 1.15-1.25x
+        // once this test asked gemm_serial's own rule instead of the stride alone).
         const index_t fine = kPartsPerThread * threads;
         const index_t sub_m = job.split_m ? (pr.m + fine - 1) / fine : pr.m;
         const index_t sub_n = job.split_m ? pr.n : (pr.n + fine - 1) / fine;
-        const bool in_place =
-            sub_m <= 2 * ker.mr || (pr.rsa == 1 && sub_n <= kDirectMaxN);
+        const bool in_place = sub_m <= 2 * ker.mr || reads_a_in_place(pr, sub_n);
         job.parts =
             static_cast<int>(std::min<index_t>(in_place ? fine : threads, job.units));
         if (job.parts > 1) {
