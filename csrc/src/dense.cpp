@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "gemm_driver.hpp"
+#include "fused_forward.hpp"
 #include "mlpcore/errors.hpp"
 #include "mlpcore/gemm.hpp"
 
@@ -31,34 +31,6 @@ void expect_size(const char* what, const VectorView<U>& v, index_t n) {
     }
 }
 
-// Fused forward epilogue: z += b and a = f(z) on each block of z as soon as the GEMM
-// has stored its final values (the block is still in L1/L2).
-template <class T>
-struct BiasEpilogue {
-    MatrixView<T> z, a;
-    VectorView<const T> b;
-    Activation act;
-    bool activate;
-
-    static void apply(void* p, index_t r0, index_t c0, index_t nr, index_t nc) {
-        const auto& e = *static_cast<const BiasEpilogue*>(p);
-        const T* bias = e.b.data + c0 * e.b.stride;
-        for (index_t i = r0; i < r0 + nr; ++i) {
-            T* zr = e.z.row_ptr(i) + c0 * e.z.col_stride;
-            if (e.z.col_stride == 1 && e.b.stride == 1) {
-                for (index_t j = 0; j < nc; ++j) zr[j] = zr[j] + bias[j];
-            } else {
-                for (index_t j = 0; j < nc; ++j)
-                    zr[j * e.z.col_stride] += bias[j * e.b.stride];
-            }
-        }
-        if (e.activate) {
-            activation_forward<T>(e.act, e.z.block(r0, c0, nr, nc),
-                                  e.a.block(r0, c0, nr, nc));
-        }
-    }
-};
-
 }  // namespace
 
 template <class T>
@@ -70,17 +42,7 @@ void dense_forward(MatrixView<const T> x, MatrixView<const T> w, VectorView<cons
     expect_shape("dense_forward: z", z, n, o);
     expect_shape("dense_forward: a", a, n, o);
 
-    if (act == Activation::softmax) {
-        // Row-wise: the activation needs whole rows, so only the bias is fused.
-        BiasEpilogue<T> ctx{z, a, b, act, false};
-        const detail::Epilogue ep{&BiasEpilogue<T>::apply, &ctx};
-        detail::gemm_ex<T>(T(1), x, w, T(0), z, &ep);
-        activation_forward<T>(act, z, a);
-    } else {
-        BiasEpilogue<T> ctx{z, a, b, act, true};
-        const detail::Epilogue ep{&BiasEpilogue<T>::apply, &ctx};
-        detail::gemm_ex<T>(T(1), x, w, T(0), z, &ep);
-    }
+    detail::forward_fused<T>(x, w, b, act, z, a);
 }
 
 template <class T>

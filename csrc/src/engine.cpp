@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "fused_forward.hpp"
 #include "mlpcore/errors.hpp"
 #include "mlpcore/gemm.hpp"
 #include "mlpcore/optim.hpp"
@@ -178,21 +179,9 @@ void Engine<T>::forward_layers(MatrixView<const T> x, index_t n, std::vector<T>*
         const Params& p = params_[l];
         const MatrixView<T> out =
             (l + 1 == n_layers() && last.data) ? last : act_view(bufs[l], l, n);
-        gemm<T>(T(1), in, p.w, T(0), out);
-        // Bias, then the activation in place (allowed by activations.hpp).
-        const T* b = p.b.data;
-        const index_t bs = p.b.col_stride;
-        for (index_t i = 0; i < n; ++i) {
-            T* r = out.row_ptr(i);
-            const index_t cs = out.col_stride;
-            if (cs == 1 && bs == 1) {
-                for (index_t j = 0; j < out.cols; ++j) r[j] = r[j] + b[j];
-            } else {
-                for (index_t j = 0; j < out.cols; ++j)
-                    r[j * cs] = r[j * cs] + b[j * bs];
-            }
-        }
-        activation_forward<T>(acts_[l], out, out);
+        // Bias and activation fused into the product, in place (only a is kept).
+        const VectorView<const T> bias(p.b.data, p.b.cols, p.b.col_stride);
+        detail::forward_fused<T>(in, p.w, bias, acts_[l], out, out);
         in = out;
     }
 }
