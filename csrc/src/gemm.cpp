@@ -165,11 +165,7 @@ void pack_b_t(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, T* d
     for (index_t j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
         const index_t nr = std::min<index_t>(NR, nc - j0);
         const T* src = b + j0 * csb;
-        if (nr == NR && csb == 1) {
-            // Rows of NR contiguous values (e.g. the batch x in dW = x^T dY).
-            for (index_t p = 0; p < kc; ++p)
-                for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[p * rsb + j];
-        } else if (nr == NR) {
+        if (nr == NR) {
             for (index_t p = 0; p < kc; ++p)
                 for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[p * rsb + j * csb];
         } else {
@@ -215,9 +211,45 @@ struct ColumnPanels {
     index_t width(index_t q) const { return start(q + 1) - start(q); }
 };
 
+// The panels of a B whose rows are contiguous (csb == 1: the batch x of dW = x^T dY),
+// rows in groups of kRowGroup across all panels: x is read row after row, each
+// panel written kRowGroup x NR values at a time. (Panel by panel, each pass read only
+// NR values of every row - 24 bytes of each 3 KB row at batch 512 - and packing ran
+// at ~0.5 values per cycle, 4 % of an engine step at batch 512; grouped, the weight
+// gradients ran 1.03-1.07x as fast, paired.) Slots past a panel's width are left
+// unwritten: the tiles read only `width` columns.
+template <class T, int NR>
+void pack_b_rows(const T* b, index_t rsb, index_t kc, const ColumnPanels& cols,
+                 T* dst) {
+    constexpr index_t kRowGroup = 8;
+    for (index_t p0 = 0; p0 < kc; p0 += kRowGroup) {
+        const index_t rows = std::min(kRowGroup, kc - p0);
+        for (index_t q = 0; q < cols.count; ++q) {
+            const T* src = b + p0 * rsb + cols.start(q);
+            T* panel = dst + (q * kc + p0) * NR;
+            const index_t w = cols.width(q);
+            if (w == NR) {
+                for (index_t p = 0; p < rows; ++p)
+                    for (int j = 0; j < NR; ++j) panel[p * NR + j] = src[p * rsb + j];
+            } else {
+                for (index_t p = 0; p < rows; ++p)
+                    for (index_t j = 0; j < w; ++j)
+                        panel[p * NR + j] = src[p * rsb + j];
+            }
+        }
+    }
+}
+
 template <class T>
 void pack_b(const T* b, index_t rsb, index_t csb, index_t kc, const ColumnPanels& cols,
             int NR, T* dst, void (*kmajor)(const T*, index_t, index_t, index_t, T*)) {
+    if (csb == 1) {
+        switch (NR) {
+            case 4: return pack_b_rows<T, 4>(b, rsb, kc, cols, dst);
+            case 6: return pack_b_rows<T, 6>(b, rsb, kc, cols, dst);
+            default: return pack_b_rows<T, 12>(b, rsb, kc, cols, dst);
+        }
+    }
     const bool transpose = kmajor != nullptr && rsb == 1 && csb != 1;
     for (index_t q = 0; q < cols.count; ++q) {
         const T* src = b + cols.start(q) * csb;
