@@ -71,6 +71,42 @@ def test_same_bits_for_1_2_3_threads(dtype: Any, restore_threads: None) -> None:
             assert np.array_equal(x, y)
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_training_same_bits_for_1_2_3_threads(
+    optimizer: str, restore_threads: None
+) -> None:
+    """Whole fits on the engine - its products split over threads, with the bias,
+    activation and activation derivative applied to each block on whichever pool
+    thread computed it - keep the bits of one thread."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((1024, 40)).astype(np.float32)
+    y = rng.integers(0, 10, 1024)
+    weights = {}
+    for threads in (1, 2, 3):
+        mc.set_num_threads(threads)
+        net = mc.Network(
+            [
+                mc.Dense(40, 160, "relu"),
+                mc.Dense(160, 130, "tanh"),
+                mc.Dense(130, 10, "softmax"),
+            ],
+            loss="cross_entropy",
+            dtype="float32",
+            backend="native",
+            seed=0,
+        )
+        opt = mc.SGD(lr=0.05) if optimizer == "sgd" else mc.Adam(lr=1e-3)
+        initial = net.layers[0].W.copy()
+        net.fit(X, y, epochs=2, batch_size=512, optimizer=opt)
+        assert not np.array_equal(net.layers[0].W, initial)  # it trained
+        weights[threads] = [
+            p.copy() for layer in net.layers for p in (layer.W, layer.b)
+        ]
+    for threads in (2, 3):
+        for a, b in zip(weights[1], weights[threads], strict=True):
+            assert np.array_equal(a, b)
+
+
 def test_concurrent_python_threads(restore_threads: None) -> None:
     mc.set_num_threads(2)
     cases = products(np.float32) + products(np.float64)

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "fused_forward.hpp"
+#include "fused_epilogues.hpp"
 #include "mlpcore/errors.hpp"
 #include "mlpcore/gemm.hpp"
 

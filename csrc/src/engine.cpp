@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "fused_forward.hpp"
+#include "fused_epilogues.hpp"
 #include "mlpcore/errors.hpp"
 #include "mlpcore/gemm.hpp"
 #include "mlpcore/optim.hpp"
@@ -278,8 +278,8 @@ StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
     for (index_t l = L - 1; l >= 1; --l) {
         const MatrixView<T> d_prev = act_view(d_[l - 1], l - 1, n);
         const MatrixView<T> a_prev = act_view(a_[l - 1], l - 1, n);
-        gemm<T>(T(1), act_view(d_[l], l, n), params_[l].w.transposed(), T(0), d_prev);
-        activation_backward<T>(acts_[l - 1], a_prev, a_prev, d_prev, d_prev);
+        detail::input_gradient_fused<T>(act_view(d_[l], l, n), params_[l].w,
+                                        acts_[l - 1], a_prev, a_prev, d_prev);
         max_d[l - 1] = max_abs<T>(d_prev);
     }
     for (index_t l = 0; l < L; ++l) {
