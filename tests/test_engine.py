@@ -64,6 +64,21 @@ def test_engine_run_matches_the_numpy_step(opt: str, dtype: str) -> None:
         np.testing.assert_allclose(a.b, b.b, rtol=0, atol=tol)
 
 
+@pytest.mark.parametrize("hidden", ["softmax", "sigmoid"])
+def test_engine_hidden_activations_match_the_numpy_step(hidden: str) -> None:
+    """A hidden softmax needs whole rows, so the engine applies it (and its
+    derivative) after the product instead of in the product's epilogue; a sigmoid takes
+    the epilogue. Both must train as the numpy step does."""
+    (native, h_native), (ref, h_ref) = (
+        _run(b, "sgd", hidden=hidden) for b in ("native", "numpy")
+    )
+    np.testing.assert_allclose(h_native.loss, h_ref.loss, rtol=1e-9)
+    assert not np.allclose(native.layers[0].W, _net("numpy", hidden=hidden).layers[0].W)
+    for a, b in zip(native.layers, ref.layers, strict=True):
+        np.testing.assert_allclose(a.W, b.W, rtol=0, atol=1e-10)
+        np.testing.assert_allclose(a.b, b.b, rtol=0, atol=1e-10)
+
+
 @pytest.mark.parametrize(
     ("loss", "out", "n_out", "make_target"),
     [

@@ -72,14 +72,11 @@ template <class T>
 void input_gradient_fused(MatrixView<const T> d, MatrixView<const T> w, Activation act,
                           MatrixView<const T> z, MatrixView<const T> a,
                           MatrixView<T> g) {
-    if (act == Activation::softmax) {
-        gemm_ex<T>(T(1), d, w.transposed(), T(0), g, nullptr);
-        activation_backward<T>(act, z, a, g, g);
-        return;
-    }
+    const bool row_wise = act == Activation::softmax;
     DerivativeEpilogue<T> ctx{z, a, g, act};
     const Epilogue ep{&DerivativeEpilogue<T>::apply, &ctx};
-    gemm_ex<T>(T(1), d, w.transposed(), T(0), g, &ep);
+    gemm_ex<T>(T(1), d, w.transposed(), T(0), g, row_wise ? nullptr : &ep);
+    if (row_wise) activation_backward<T>(act, z, a, g, g);
 }
 
 }  // namespace mlpcore::detail
