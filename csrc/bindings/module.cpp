@@ -7,6 +7,7 @@ namespace mlpcore::bind {
 void register_kernels(py::module_& m);
 void register_losses(py::module_& m);
 void register_optim(py::module_& m);
+void register_rows(py::module_& m);
 void register_runtime(py::module_& m);
 void register_engine(py::module_& m);
 }  // namespace mlpcore::bind
@@ -16,6 +17,7 @@ PYBIND11_MODULE(_core, m) {
     mlpcore::bind::register_kernels(m);
     mlpcore::bind::register_losses(m);
     mlpcore::bind::register_optim(m);
+    mlpcore::bind::register_rows(m);
     mlpcore::bind::register_runtime(m);
     mlpcore::bind::register_engine(m);
 }

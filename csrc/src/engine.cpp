@@ -3,51 +3,18 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <string>
-#include <type_traits>
 #include <utility>
 
 #include "fused_epilogues.hpp"
 #include "mlpcore/errors.hpp"
 #include "mlpcore/gemm.hpp"
 #include "mlpcore/optim.hpp"
+#include "mlpcore/rows.hpp"
 
 namespace mlpcore {
 namespace {
-
-// max |v| over a view; +inf when any element is NaN or Inf. Works on the bit
-// patterns: without the sign bit, IEEE values order like unsigned integers and every
-// NaN sorts above Inf, so one integer max (which vectorizes) finds both.
-template <class T>
-double max_abs(MatrixView<const T> v) {
-    using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-    constexpr U mask = ~(U(1) << (8 * sizeof(U) - 1));
-    U m = 0;
-    for (index_t i = 0; i < v.rows; ++i) {
-        const T* r = v.row_ptr(i);
-        if (v.col_stride == 1) {
-            for (index_t j = 0; j < v.cols; ++j) {
-                U b;
-                std::memcpy(&b, r + j, sizeof(U));
-                b &= mask;
-                m = b > m ? b : m;
-            }
-        } else {
-            for (index_t j = 0; j < v.cols; ++j) {
-                U b;
-                std::memcpy(&b, r + j * v.col_stride, sizeof(U));
-                b &= mask;
-                m = b > m ? b : m;
-            }
-        }
-    }
-    T out;
-    std::memcpy(&out, &m, sizeof(T));
-    return std::isfinite(out) ? static_cast<double>(out)
-                              : std::numeric_limits<double>::infinity();
-}
 
 template <class T>
 double sum_squares(MatrixView<const T> v) {

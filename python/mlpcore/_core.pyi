@@ -111,6 +111,13 @@ def adam_step(
 ) -> None:
     """One Adam step of ``param``, ``m`` and ``v`` in place; ``step`` ≥ 1."""
 
+def max_abs(x: _Array) -> float:
+    """max |x| over a 2-D float array (any strides); inf when it holds a NaN or Inf."""
+
+#: ``PyCapsule`` "mlpcore._core.rows_api": the C table (rows.hpp ``RowsApi``) through
+#: which the Cython data source gathers minibatch rows on the kernels' thread pool.
+rows_api: Any
+
 def set_num_threads(n: int) -> None:
     """Use up to ``n`` ≥ 1 threads in large GEMMs (results do not depend on it)."""
 

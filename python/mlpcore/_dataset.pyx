@@ -10,10 +10,28 @@ are densified into the batch buffer only. ``_dataset_py.NumpyDataset`` is the Nu
 twin with the same interface.
 """
 
+from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
 import numpy as np
+
+from mlpcore import _core
+
+cdef extern from "mlpcore/rows.hpp" namespace "mlpcore" nogil:
+    ctypedef struct RowsApi:
+        int version
+        void (*gather_rows)(const char* base, Py_ssize_t row_stride, size_t row_bytes,
+                            const int64_t* rows, Py_ssize_t m, char* out) noexcept nogil
+    const int kRowsApiVersion
+    const char* kRowsApiName
+
+# The kernels' row gatherer, on their thread pool (see rows.hpp).
+cdef const RowsApi* _api = <const RowsApi*>PyCapsule_GetPointer(_core.rows_api,
+                                                                 kRowsApiName)
+if _api.version < kRowsApiVersion:
+    raise ImportError(f"mlpcore._core: rows_api version {_api.version}, expected "
+                      f">= {kRowsApiVersion} (a mixed installation?)")
 
 ctypedef fused src_t:
     float
@@ -45,13 +63,13 @@ cdef inline void _rows(const src_t* tag, const char* base, Py_ssize_t s0, Py_ssi
                        Py_ssize_t k, dst_t* out) noexcept nogil:
     cdef Py_ssize_t i, j
     cdef const char* row
+    if src_t is dst_t and s1 == sizeof(src_t):  # whole rows: copied on the pool
+        _api.gather_rows(base, s0, k * sizeof(dst_t), order + start, m, <char*>out)
+        return
     for i in range(m):
         row = base + order[start + i] * s0
-        if src_t is dst_t and s1 == sizeof(src_t):
-            memcpy(out + i * k, row, k * sizeof(dst_t))
-        else:
-            for j in range(k):
-                out[i * k + j] = <dst_t>(<const src_t*>(row + j * s1))[0]
+        for j in range(k):
+            out[i * k + j] = <dst_t>(<const src_t*>(row + j * s1))[0]
 
 
 cdef void _gather(int kind, const char* base, Py_ssize_t s0, Py_ssize_t s1,
@@ -123,6 +141,8 @@ cdef class Dataset:
     cdef const char* _indices
     cdef const char* _indptr
     cdef const char* _tbase
+    cdef char* _xout  # the batch buffers' data (fixed: the attributes are read-only)
+    cdef char* _yout
     cdef Py_ssize_t _tk
     cdef const int64_t* _order_ptr
 
@@ -156,6 +176,8 @@ cdef class Dataset:
         self.y_batch = np.empty((batch_size, self._tk), dtype=t.dtype)
         if self._labels:
             self.y_batch = self.y_batch[:, 0].copy()
+        self._xout = <char*>_pointer(self.x_batch)[0]
+        self._yout = <char*>_pointer(self.y_batch)[0]
         self.set_order(np.arange(self._n, dtype=np.int64))
 
     def set_order(self, order):
@@ -166,8 +188,8 @@ cdef class Dataset:
     def fill(self, Py_ssize_t start, Py_ssize_t stop):
         """Copy rows order[start:stop] into the batch buffers; return their number."""
         cdef Py_ssize_t m = min(stop, self._n) - start
-        cdef size_t xaddr = self.x_batch.__array_interface__["data"][0]
-        cdef size_t yaddr = self.y_batch.__array_interface__["data"][0]
+        cdef char* xaddr = self._xout
+        cdef char* yaddr = self._yout
         cdef Py_ssize_t i, row, item = self.t.itemsize
         if m <= 0 or m > self.x_batch.shape[0]:
             raise ValueError("fill: rows outside the batch buffers")
@@ -197,6 +219,6 @@ cdef class Dataset:
                         start, m, self._ncols, <float*>xaddr)
             for i in range(m):
                 row = self._order_ptr[start + i]
-                memcpy(<char*>yaddr + i * self._tk * item,
+                memcpy(yaddr + i * self._tk * item,
                        self._tbase + row * self._tk * item, self._tk * item)
         return m

@@ -6,6 +6,8 @@
 // micro-panel (KC x NR) a third of L1d.
 #include <immintrin.h>
 
+#include <cstring>
+
 #include "kernel_table.hpp"
 
 #if !defined(__AVX2__) || !defined(__FMA__)
@@ -103,6 +105,7 @@ struct OpsF64 {
     }
 };
 
+#include "scan_impl.hpp"
 #include "tile_impl.hpp"
 
 // One 2L-row panel of a K-contiguous A, L x L blocks through the register transpose.
@@ -173,6 +176,8 @@ const KernelTable kTable = {
      &tall_kmajor_kernel<OpsF64, 4>, &gemv_rows<OpsF64, 4>},
     &probe_f32,
     &probe_f64,
+    &max_magnitude_bits<float, std::int32_t>,
+    &max_magnitude_bits<double, std::int64_t>,
 };
 
 }  // namespace

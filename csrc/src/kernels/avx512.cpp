@@ -8,6 +8,8 @@
 // they give the same bits.
 #include <immintrin.h>
 
+#include <cstring>
+
 #include "kernel_table.hpp"
 
 #if !defined(__AVX512F__) || !defined(__AVX512DQ__) || !defined(__FMA__)
@@ -46,6 +48,7 @@ struct OpsF64 {
     static V add(V a, V b) { return _mm512_add_pd(a, b); }
 };
 
+#include "scan_impl.hpp"
 #include "tile_impl.hpp"
 
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
@@ -59,6 +62,8 @@ const KernelTable kTable = {
      &tall_kernel<OpsF64, 8>, 0, nullptr, nullptr},
     &probe_f32,
     &probe_f64,
+    &max_magnitude_bits<float, std::int32_t>,
+    &max_magnitude_bits<double, std::int64_t>,
 };
 
 }  // namespace

@@ -5,6 +5,8 @@
 //
 // Tiles of 2 x 16-byte vectors x 4 broadcasts (8 x 4 f32, 4 x 4 f64): 8 accumulators
 // leave room for the temporaries of two-operand SSE arithmetic.
+#include <cstring>
+
 #include "kernel_table.hpp"
 
 namespace mlpcore::kernels::generic {
@@ -51,6 +53,7 @@ using OpsF64 = VecOps<double>;
 #define __attribute__(x)
 #endif
 
+#include "scan_impl.hpp"
 #include "tile_impl.hpp"
 
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
@@ -64,6 +67,8 @@ const KernelTable kTable = {
      4 * OpsF64::L, &tall_kernel<OpsF64, 4>, 0, nullptr, nullptr},
     &probe_f32,
     &probe_f64,
+    &max_magnitude_bits<float, std::int32_t>,
+    &max_magnitude_bits<double, std::int64_t>,
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace mlpcore::kernels {
 
@@ -60,8 +61,8 @@ struct GemmKernel {
     // transpose; the portable driver loop is the fallback.
     void (*pack_a_kmajor)(const T* a, index_t rsa, index_t kc, T* dst);
     // Optional (may be null): packs one micro-panel of w <= NR columns of a B stored
-    // along K (B(p, j) = b[p + j * csb], e.g. the batch x^T in z = x W): dst[p * NR + j]
-    // = B(p, j) for p < kc, j < w (slots j >= w unspecified: tiles read only w
+    // along K (B(p, j) = b[p + j * csb], e.g. the batch x^T in z = x W): dst[p * NR +
+    // j] = B(p, j) for p < kc, j < w (slots j >= w unspecified: tiles read only w
     // columns). The same transpose, for the other operand.
     void (*pack_b_kmajor)(const T* b, index_t csb, index_t kc, index_t w, T* dst);
     // One column, tall_mr rows (n == 1, m <= tall_mr), same contract as tile: the
@@ -92,6 +93,11 @@ struct KernelTable {
     // value that depends on every result (so nothing is optimised away) through `sink`.
     double (*fma_probe_f32)(long iters, float* sink);
     double (*fma_probe_f64)(long iters, double* sink);
+    // Magnitude scan of n contiguous values: max(m, max_i bits of |x[i]|), the bits
+    // read as a signed integer of the value's size (a NaN or Inf gives bits of at least
+    // those of Inf). See scan_impl.hpp.
+    std::int32_t (*max_bits_f32)(const float* x, index_t n, std::int32_t m);
+    std::int64_t (*max_bits_f64)(const double* x, index_t n, std::int64_t m);
 };
 
 }  // namespace mlpcore::kernels
