@@ -119,6 +119,9 @@ void gather_rows(const char* base, std::ptrdiff_t row_stride, std::size_t row_by
 template <class T>
 double max_abs(MatrixView<const T> v) {
     if (v.empty()) return 0.0;
+    // A maximum ignores the order: scan a column-major view (Fortran-ordered X) by its
+    // contiguous columns.
+    if (v.col_stride != 1 && v.row_stride == 1) v = v.transposed();
     const int threads = get_num_threads();
     if (threads <= 1 || v.size() < 2 * kScanPartElements)
         return as_magnitude<T>(max_abs_bits<T>(v, 0, v.rows));
