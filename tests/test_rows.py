@@ -98,13 +98,15 @@ def test_max_abs_rejects_what_it_cannot_read() -> None:
         _core.max_abs(np.ones(3))
 
 
+@pytest.mark.parametrize("src", ["float32", "float64"])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("batch", [5, 40, 512])
 def test_gather_is_fancy_indexing(
-    dtype: str, batch: int, rng: np.random.Generator, restore_threads: None
+    src: str, dtype: str, batch: int, rng: np.random.Generator, restore_threads: None
 ) -> None:
-    # whole rows of the model dtype take the pooled copy (split from 64 KiB a batch)
-    base = rng.standard_normal((700, 301)).astype(dtype)
+    # contiguous float rows take the pooled gather (split from 64 KiB a batch), which
+    # converts between float32 and float64 as astype does
+    base = (rng.standard_normal((700, 301)) * 1e3).astype(src)
     labels = rng.integers(0, 4, size=700)
     orders = [rng.permutation(700), rng.integers(0, 700, 700)]  # the second repeats
     for (name, X), order in itertools.product(_layouts(base).items(), orders):
@@ -115,8 +117,11 @@ def test_gather_is_fancy_indexing(
             for start in range(0, len(order), batch):
                 m = source.fill(start, start + batch)
                 rows = order[start : start + m]
+                assert source.x_batch.dtype == np.dtype(dtype)
                 np.testing.assert_array_equal(
-                    source.x_batch[:m], X[rows], err_msg=f"{name} {threads}"
+                    source.x_batch[:m],
+                    X[rows].astype(dtype),
+                    err_msg=f"{name} {threads}",
                 )
                 np.testing.assert_array_equal(source.y_batch[:m], labels[rows])
 

@@ -15,8 +15,8 @@
 namespace mlpcore {
 namespace {
 
-// Below this many bytes a second thread costs more than it saves (a minibatch of 32
-// rows of 784 float32, 100 KB, copies ~1.4x faster on two threads).
+// Below this many bytes written a second thread costs more than it saves (a minibatch
+// of 32 rows of 784 float32, 100 KB, copies ~1.4x faster on two threads).
 constexpr std::size_t kParallelGatherBytes = std::size_t{64} << 10;
 // Elements per part of a parallel magnitude scan.
 constexpr index_t kScanPartElements = index_t{1} << 18;
@@ -27,25 +27,52 @@ int parts_for(int threads, index_t units) {
     return static_cast<int>(std::min<index_t>(units, index_t{4} * threads));
 }
 
+// Rows of a matrix of S (contiguous rows, `row_stride` bytes apart) into a C-contiguous
+// matrix of D.
+template <class S, class D>
 struct Gather {
     const char* base;
     std::ptrdiff_t row_stride;
-    std::size_t row_bytes;
     const std::int64_t* rows;
-    index_t m;
-    char* out;
+    index_t m, cols;
+    D* out;
     int parts;
 
     void copy(index_t i0, index_t i1) const {
-        for (index_t i = i0; i < i1; ++i)
-            std::memcpy(out + static_cast<std::size_t>(i) * row_bytes,
-                        base + rows[i] * row_stride, row_bytes);
+        for (index_t i = i0; i < i1; ++i) {
+            const auto* src = reinterpret_cast<const S*>(base + rows[i] * row_stride);
+            D* dst = out + i * cols;
+            if constexpr (std::is_same_v<S, D>) {
+                std::memcpy(dst, src, static_cast<std::size_t>(cols) * sizeof(D));
+            } else {
+                for (index_t j = 0; j < cols; ++j) dst[j] = static_cast<D>(src[j]);
+            }
+        }
     }
     static void part(void* ctx, int t) {
         const auto& g = *static_cast<const Gather*>(ctx);
         g.copy(g.m * t / g.parts, g.m * (t + 1) / g.parts);
     }
+    void run() {
+        const int threads = get_num_threads();
+        const auto bytes = static_cast<std::size_t>(m * cols) * sizeof(D);
+        if (threads > 1 && bytes >= kParallelGatherBytes) {
+            parts = parts_for(threads, m);
+            try {
+                detail::parallel_run(parts, threads, &part, this);
+                return;
+            } catch (...) {  // no worker could start (copying itself never throws)
+            }
+        }
+        copy(0, m);
+    }
 };
+
+template <class S, class D>
+void gather_as(const char* base, std::ptrdiff_t row_stride, const std::int64_t* rows,
+               index_t m, index_t cols, void* out) {
+    Gather<S, D>{base, row_stride, rows, m, cols, static_cast<D*>(out), 1}.run();
+}
 
 // The signed integer of T's size (the kernels' max_bits_* read values as it).
 template <class T>
@@ -100,20 +127,16 @@ double as_magnitude(Bits<T> bits) {
 
 }  // namespace
 
-void gather_rows(const char* base, std::ptrdiff_t row_stride, std::size_t row_bytes,
-                 const std::int64_t* rows, index_t m, char* out) noexcept {
-    Gather g{base, row_stride, row_bytes, rows, m, out, 1};
-    const int threads = get_num_threads();
-    if (threads > 1 &&
-        static_cast<std::size_t>(m) * row_bytes >= kParallelGatherBytes) {
-        g.parts = parts_for(threads, m);
-        try {
-            detail::parallel_run(g.parts, threads, &Gather::part, &g);
-            return;
-        } catch (...) {  // no worker could start (memcpy itself never throws)
-        }
+void gather_rows(const char* base, std::ptrdiff_t row_stride, bool src_f64,
+                 const std::int64_t* rows, index_t m, index_t cols, void* out,
+                 bool dst_f64) noexcept {
+    if (src_f64) {
+        dst_f64 ? gather_as<double, double>(base, row_stride, rows, m, cols, out)
+                : gather_as<double, float>(base, row_stride, rows, m, cols, out);
+    } else {
+        dst_f64 ? gather_as<float, double>(base, row_stride, rows, m, cols, out)
+                : gather_as<float, float>(base, row_stride, rows, m, cols, out);
     }
-    g.copy(0, m);
 }
 
 template <class T>

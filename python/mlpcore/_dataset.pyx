@@ -21,8 +21,9 @@ from mlpcore import _core
 cdef extern from "mlpcore/rows.hpp" namespace "mlpcore" nogil:
     ctypedef struct RowsApi:
         int version
-        void (*gather_rows)(const char* base, Py_ssize_t row_stride, size_t row_bytes,
-                            const int64_t* rows, Py_ssize_t m, char* out) noexcept nogil
+        void (*gather_rows)(const char* base, Py_ssize_t row_stride, bint src_f64,
+                            const int64_t* rows, Py_ssize_t m, Py_ssize_t cols,
+                            void* out, bint dst_f64) noexcept nogil
     const int kRowsApiVersion
     const char* kRowsApiName
 
@@ -63,8 +64,10 @@ cdef inline void _rows(const src_t* tag, const char* base, Py_ssize_t s0, Py_ssi
                        Py_ssize_t k, dst_t* out) noexcept nogil:
     cdef Py_ssize_t i, j
     cdef const char* row
-    if src_t is dst_t and s1 == sizeof(src_t):  # whole rows: copied on the pool
-        _api.gather_rows(base, s0, k * sizeof(dst_t), order + start, m, <char*>out)
+    if (src_t is float or src_t is double) and s1 == sizeof(src_t):
+        # contiguous float rows: copied or converted on the pool
+        _api.gather_rows(base, s0, src_t is double, order + start, m, k, out,
+                         dst_t is double)
         return
     for i in range(m):
         row = base + order[start + i] * s0
