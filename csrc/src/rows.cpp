@@ -78,27 +78,17 @@ void gather_as(const char* base, std::ptrdiff_t row_stride, const std::int64_t* 
 template <class T>
 using Bits = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
 
-// max over rows [i0, i1) of the bits of |v(i, j)| (see KernelTable::max_bits_f32): the
-// selected ISA's loop for contiguous rows, the same comparison here for strided ones.
+// max over rows [i0, i1) of the bits of |v(i, j)|, by the selected ISA's loop (see
+// KernelTable::max_bits_f32).
 template <class T>
 Bits<T> max_abs_bits(MatrixView<const T> v, index_t i0, index_t i1) {
     const kernels::KernelTable& k = detail::select_kernels();
     Bits<T> m = 0;
     for (index_t i = i0; i < i1; ++i) {
-        const T* r = v.row_ptr(i);
-        if (v.col_stride == 1) {
-            if constexpr (std::is_same_v<T, float>) {
-                m = k.max_bits_f32(r, v.cols, m);
-            } else {
-                m = k.max_bits_f64(r, v.cols, m);
-            }
-            continue;
-        }
-        for (index_t j = 0; j < v.cols; ++j) {
-            Bits<T> b;
-            std::memcpy(&b, r + j * v.col_stride, sizeof(b));
-            b &= std::numeric_limits<Bits<T>>::max();
-            m = b > m ? b : m;
+        if constexpr (std::is_same_v<T, float>) {
+            m = k.max_bits_f32(v.row_ptr(i), v.cols, v.col_stride, m);
+        } else {
+            m = k.max_bits_f64(v.row_ptr(i), v.cols, v.col_stride, m);
         }
     }
     return m;

@@ -93,11 +93,13 @@ struct KernelTable {
     // value that depends on every result (so nothing is optimised away) through `sink`.
     double (*fma_probe_f32)(long iters, float* sink);
     double (*fma_probe_f64)(long iters, double* sink);
-    // Magnitude scan of n contiguous values: max(m, max_i bits of |x[i]|), the bits
-    // read as a signed integer of the value's size (a NaN or Inf gives bits of at least
-    // those of Inf). See scan_impl.hpp.
-    std::int32_t (*max_bits_f32)(const float* x, index_t n, std::int32_t m);
-    std::int64_t (*max_bits_f64)(const double* x, index_t n, std::int64_t m);
+    // Magnitude scan of n values `stride` apart: max(m, max_i bits of |x[i * stride]|),
+    // the bits read as a signed integer of the value's size (a NaN or Inf gives bits of
+    // at least those of Inf). See scan_impl.hpp.
+    std::int32_t (*max_bits_f32)(const float* x, index_t n, index_t stride,
+                                 std::int32_t m);
+    std::int64_t (*max_bits_f64)(const double* x, index_t n, index_t stride,
+                                 std::int64_t m);
 };
 
 }  // namespace mlpcore::kernels
