@@ -109,7 +109,11 @@ def test_gather_is_fancy_indexing(
     base = (rng.standard_normal((700, 301)) * 1e3).astype(src)
     labels = rng.integers(0, 4, size=700)
     orders = [rng.permutation(700), rng.integers(0, 700, 700)]  # the second repeats
-    for (name, X), order in itertools.product(_layouts(base).items(), orders):
+    raw = np.zeros(base.nbytes + base.itemsize, np.uint8)
+    unaligned = np.ndarray(base.shape, base.dtype, raw, offset=base.itemsize // 2)
+    unaligned[...] = base
+    layouts = {**_layouts(base), "unaligned": unaligned}
+    for (name, X), order in itertools.product(layouts.items(), orders):
         for threads in THREADS:
             mc.set_num_threads(threads)
             source = Dataset(X, labels, dtype, batch)

@@ -40,12 +40,16 @@ struct Gather {
 
     void copy(index_t i0, index_t i1) const {
         for (index_t i = i0; i < i1; ++i) {
-            const auto* src = reinterpret_cast<const S*>(base + rows[i] * row_stride);
+            const char* src = base + rows[i] * row_stride;
             D* dst = out + i * cols;
             if constexpr (std::is_same_v<S, D>) {
                 std::memcpy(dst, src, static_cast<std::size_t>(cols) * sizeof(D));
             } else {
-                for (index_t j = 0; j < cols; ++j) dst[j] = static_cast<D>(src[j]);
+                for (index_t j = 0; j < cols; ++j) {
+                    S value;  // by memcpy: the user's rows need not be aligned
+                    std::memcpy(&value, src + j * sizeof(S), sizeof(S));
+                    dst[j] = static_cast<D>(value);
+                }
             }
         }
     }
