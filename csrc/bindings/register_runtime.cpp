@@ -20,10 +20,13 @@ PYBIND11_EXPORT void mlpcore_set_num_threads(int n) noexcept {
 namespace mlpcore::bind {
 
 void register_runtime(py::module_& m) {
-    m.def("set_num_threads", &mlpcore::set_num_threads, py::arg("n"),
-          "Use up to n >= 1 threads in large GEMMs; results do not depend on n.");
+    m.def(
+        "set_num_threads", &mlpcore::set_num_threads, py::arg("n"),
+        "Use up to n >= 1 threads in large GEMMs and fit's data passes; results do not "
+        "depend on n.");
     m.def("get_num_threads", &mlpcore::get_num_threads,
-          "Threads used by large GEMMs (default: the CPUs this process may use).");
+          "Threads used by large GEMMs and fit's data passes (default: the CPUs this "
+          "process may use).");
     m.def(
         "cpu_features",
         [] {

@@ -119,10 +119,12 @@ def max_abs(x: _Array) -> float:
 rows_api: Any
 
 def set_num_threads(n: int) -> None:
-    """Use up to ``n`` ≥ 1 threads in large GEMMs (results do not depend on it)."""
+    """Use up to ``n`` ≥ 1 threads in large GEMMs and fit's data passes (results do
+    not depend on it)."""
 
 def get_num_threads() -> int:
-    """Threads used by large GEMMs (default: the CPUs this process may use)."""
+    """Threads used by large GEMMs and fit's data passes (default: the CPUs this
+    process may use)."""
 
 def cpu_features() -> dict[str, bool]:
     """Usable instruction-set features: sse2, avx, avx2, fma, avx512f/bw/dq/vl."""

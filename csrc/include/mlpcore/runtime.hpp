@@ -12,8 +12,9 @@
 
 namespace mlpcore {
 
-// Worker threads used by large GEMMs. Default: the CPUs this process may run on
-// (sched_getaffinity on Linux, else std::thread::hardware_concurrency), at least 1.
+// Worker threads used by large GEMMs and the data path's whole-array passes (rows.hpp).
+// Default: the CPUs this process may run on (sched_getaffinity on Linux, else
+// std::thread::hardware_concurrency), at least 1.
 int get_num_threads() noexcept;
 // n >= 1, else throws ValueError.
 void set_num_threads(int n);
