@@ -2,8 +2,7 @@
 // epilogue (shared by dense_forward and the training engine). Each block of the
 // result is finished as soon as the GEMM has stored its final values - still in
 // L1/L2, and on whichever pool thread computed it - instead of in a pass after the
-// product on one thread. Softmax needs whole rows, so it runs as a pass after the
-// product. Shapes are the caller's to check.
+// product on one thread. Shapes are the caller's to check.
 //
 // forward_fused(x, w, b, act, z, a): z = x w + b, a = act(z); a may be z itself
 //   (activations run in place, see activations.hpp).
@@ -18,12 +17,14 @@
 
 namespace mlpcore::detail {
 
+// Softmax needs whole rows: it (and its derivative) runs as a pass after the product.
+inline bool needs_whole_rows(Activation act) { return act == Activation::softmax; }
+
 template <class T>
 struct BiasEpilogue {
     MatrixView<T> z, a;
     VectorView<const T> b;
     Activation act;
-    bool activate;
 
     static void apply(void* p, index_t r0, index_t c0, index_t nr, index_t nc) {
         const auto& e = *static_cast<const BiasEpilogue*>(p);
@@ -37,7 +38,7 @@ struct BiasEpilogue {
                     zr[j * e.z.col_stride] += bias[j * e.b.stride];
             }
         }
-        if (e.activate) {
+        if (!needs_whole_rows(e.act)) {
             activation_forward<T>(e.act, e.z.block(r0, c0, nr, nc),
                                   e.a.block(r0, c0, nr, nc));
         }
@@ -47,11 +48,10 @@ struct BiasEpilogue {
 template <class T>
 void forward_fused(MatrixView<const T> x, MatrixView<const T> w, VectorView<const T> b,
                    Activation act, MatrixView<T> z, MatrixView<T> a) {
-    const bool row_wise = act == Activation::softmax;
-    BiasEpilogue<T> ctx{z, a, b, act, !row_wise};
+    BiasEpilogue<T> ctx{z, a, b, act};
     const Epilogue ep{&BiasEpilogue<T>::apply, &ctx};
     gemm_ex<T>(T(1), x, w, T(0), z, &ep);
-    if (row_wise) activation_forward<T>(act, z, a);
+    if (needs_whole_rows(act)) activation_forward<T>(act, z, a);
 }
 
 template <class T>
@@ -72,7 +72,7 @@ template <class T>
 void input_gradient_fused(MatrixView<const T> d, MatrixView<const T> w, Activation act,
                           MatrixView<const T> z, MatrixView<const T> a,
                           MatrixView<T> g) {
-    const bool row_wise = act == Activation::softmax;
+    const bool row_wise = needs_whole_rows(act);
     DerivativeEpilogue<T> ctx{z, a, g, act};
     const Epilogue ep{&DerivativeEpilogue<T>::apply, &ctx};
     gemm_ex<T>(T(1), d, w.transposed(), T(0), g, row_wise ? nullptr : &ep);

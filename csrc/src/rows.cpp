@@ -18,8 +18,9 @@ namespace {
 // Below this many bytes written a second thread costs more than it saves (a minibatch
 // of 32 rows of 784 float32, 100 KB, copies ~1.4x faster on two threads).
 constexpr std::size_t kParallelGatherBytes = std::size_t{64} << 10;
-// Elements per part of a parallel magnitude scan.
+// Elements per part of a parallel magnitude scan, and the most parts.
 constexpr index_t kScanPartElements = index_t{1} << 18;
+constexpr int kMaxScanParts = 64;
 
 // Parts for `threads` threads: a few per thread, so a busy core's share is picked up
 // by the other (parallel_run claims parts dynamically).
@@ -27,55 +28,61 @@ int parts_for(int threads, index_t units) {
     return static_cast<int>(std::min<index_t>(units, index_t{4} * threads));
 }
 
-// Rows of a matrix of S (contiguous rows, `row_stride` bytes apart) into a C-contiguous
-// matrix of D.
-template <class S, class D>
-struct Gather {
-    const char* base;
-    std::ptrdiff_t row_stride;
-    const std::int64_t* rows;
-    index_t m, cols;
-    D* out;
-    int parts;
+// Calls body(t, i0, i1) for the `parts` near-equal blocks [i0, i1) of [0, rows), on up
+// to `threads` threads (parallel_run claims the blocks dynamically).
+template <class F>
+void over_row_blocks(index_t rows, int parts, int threads, F& body) {
+    struct Blocks {
+        F* body;
+        index_t rows;
+        int parts;
+    } blocks{&body, rows, parts};
+    detail::parallel_run(
+        parts, threads,
+        [](void* ctx, int t) {
+            const auto& b = *static_cast<const Blocks*>(ctx);
+            (*b.body)(t, b.rows* t / b.parts, b.rows * (t + 1) / b.parts);
+        },
+        &blocks);
+}
 
-    void copy(index_t i0, index_t i1) const {
-        for (index_t i = i0; i < i1; ++i) {
-            const char* src = base + rows[i] * row_stride;
-            D* dst = out + i * cols;
-            if constexpr (std::is_same_v<S, D>) {
-                std::memcpy(dst, src, static_cast<std::size_t>(cols) * sizeof(D));
-            } else {
-                for (index_t j = 0; j < cols; ++j) {
-                    S value;  // by memcpy: the user's rows need not be aligned
-                    std::memcpy(&value, src + j * sizeof(S), sizeof(S));
-                    dst[j] = static_cast<D>(value);
-                }
+// Rows rows[i0..i1) of a matrix of S (contiguous rows, `row_stride` bytes apart) into
+// rows i0..i1 of a C-contiguous matrix of D.
+template <class S, class D>
+void copy_rows(const char* base, std::ptrdiff_t row_stride, const std::int64_t* rows,
+               index_t i0, index_t i1, index_t cols, D* out) {
+    for (index_t i = i0; i < i1; ++i) {
+        const char* src = base + rows[i] * row_stride;
+        D* dst = out + i * cols;
+        if constexpr (std::is_same_v<S, D>) {
+            std::memcpy(dst, src, static_cast<std::size_t>(cols) * sizeof(D));
+        } else {
+            for (index_t j = 0; j < cols; ++j) {
+                S value;  // by memcpy: the user's rows need not be aligned
+                std::memcpy(&value, src + j * sizeof(S), sizeof(S));
+                dst[j] = static_cast<D>(value);
             }
         }
     }
-    static void part(void* ctx, int t) {
-        const auto& g = *static_cast<const Gather*>(ctx);
-        g.copy(g.m * t / g.parts, g.m * (t + 1) / g.parts);
-    }
-    void run() {
-        const int threads = get_num_threads();
-        const auto bytes = static_cast<std::size_t>(m * cols) * sizeof(D);
-        if (threads > 1 && bytes >= kParallelGatherBytes) {
-            parts = parts_for(threads, m);
-            try {
-                detail::parallel_run(parts, threads, &part, this);
-                return;
-            } catch (...) {  // no worker could start (copying itself never throws)
-            }
-        }
-        copy(0, m);
-    }
-};
+}
 
 template <class S, class D>
 void gather_as(const char* base, std::ptrdiff_t row_stride, const std::int64_t* rows,
-               index_t m, index_t cols, void* out) {
-    Gather<S, D>{base, row_stride, rows, m, cols, static_cast<D*>(out), 1}.run();
+               index_t m, index_t cols, void* dst) {
+    D* out = static_cast<D*>(dst);
+    auto copy = [&](int, index_t i0, index_t i1) {
+        copy_rows<S, D>(base, row_stride, rows, i0, i1, cols, out);
+    };
+    const int threads = get_num_threads();
+    if (threads > 1 &&
+        static_cast<std::size_t>(m * cols) * sizeof(D) >= kParallelGatherBytes) {
+        try {
+            over_row_blocks(m, parts_for(threads, m), threads, copy);
+            return;
+        } catch (...) {  // no worker could start (copying itself never throws)
+        }
+    }
+    copy(0, 0, m);
 }
 
 // The signed integer of T's size (the kernels' max_bits_* read values as it).
@@ -97,19 +104,6 @@ Bits<T> max_abs_bits(MatrixView<const T> v, index_t i0, index_t i1) {
     }
     return m;
 }
-
-template <class T>
-struct Scan {
-    MatrixView<const T> v;
-    int parts;
-    Bits<T> result[64];  // one per part (parts <= 4 * threads is capped to fit)
-
-    static void part(void* ctx, int t) {
-        auto& s = *static_cast<Scan*>(ctx);
-        s.result[t] =
-            max_abs_bits<T>(s.v, s.v.rows * t / s.parts, s.v.rows * (t + 1) / s.parts);
-    }
-};
 
 template <class T>
 double as_magnitude(Bits<T> bits) {
@@ -142,11 +136,15 @@ double max_abs(MatrixView<const T> v) {
     const int threads = get_num_threads();
     if (threads <= 1 || v.size() < 2 * kScanPartElements)
         return as_magnitude<T>(max_abs_bits<T>(v, 0, v.rows));
-    Scan<T> s{v, 1, {}};
     const index_t units = std::max<index_t>(1, v.size() / kScanPartElements);
-    s.parts = std::min(parts_for(threads, std::min(units, v.rows)), 64);
-    detail::parallel_run(s.parts, threads, &Scan<T>::part, &s);
-    return as_magnitude<T>(*std::max_element(s.result, s.result + s.parts));
+    const int parts =
+        std::min(parts_for(threads, std::min(units, v.rows)), kMaxScanParts);
+    Bits<T> result[kMaxScanParts];
+    auto scan = [&](int t, index_t i0, index_t i1) {
+        result[t] = max_abs_bits<T>(v, i0, i1);
+    };
+    over_row_blocks(v.rows, parts, threads, scan);
+    return as_magnitude<T>(*std::max_element(result, result + parts));
 }
 
 template double max_abs<float>(MatrixView<const float>);
