@@ -247,6 +247,35 @@ def test_native_core_checks_even_without_the_python_layer() -> None:
         _core.activation_forward("gelu", a)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_native_core_dtype_check_beyond_the_builtin_descriptors(dtype: Any) -> None:
+    """The core accepts an array by its dtype's identity first; any other descriptor
+    takes NumPy's comparison: an equal dtype carrying metadata computes, a byte-swapped
+    one is refused (reading it natively would be silently wrong)."""
+    from mlpcore import _core
+
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((3, 4)).astype(dtype), rng.standard_normal((4, 2))
+    b = b.astype(dtype)
+    tagged = np.dtype(dtype, metadata={"unit": "m"})
+    out = np.empty((3, 2), dtype)
+    _core.gemm(a.astype(tagged), b.astype(tagged), out, False, False, 1.0, 0.0)
+    np.testing.assert_allclose(out, a.astype(np.float64) @ b, rtol=1e-5)
+    # as the dtype-defining first operand, as a later one, and as the output
+    swapped = np.dtype(dtype).newbyteorder()
+    for args in (
+        (a.astype(swapped), b, out),
+        (a, b.astype(swapped), out),
+        (a, b, out.astype(swapped)),
+    ):
+        with pytest.raises(TypeError, match="dtype"):
+            _core.gemm(*args, False, False, 1.0, 0.0)
+    net = mc.Network([mc.Dense(4, 2, "relu")], dtype=np.dtype(dtype).name, seed=0)
+    expected = net.forward(a)
+    np.testing.assert_array_equal(net.forward(a.astype(tagged)), expected)
+    np.testing.assert_array_equal(net.forward(a.astype(swapped)), expected)
+
+
 @pytest.mark.parametrize(
     ("build", "pattern"),
     [

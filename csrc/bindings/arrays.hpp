@@ -53,8 +53,27 @@ inline const char* float_name(Float f) {
     return f == Float::f32 ? "float32" : "float64";
 }
 
-inline bool has_dtype(const py::array& a, const py::dtype& dt) {
-    return a.dtype().equal(dt);
+// NumPy's builtin descriptor of T, looked up once and never released (it lives as long
+// as the interpreter): dtype checks run on every call.
+template <class T>
+py::handle builtin_dtype() {
+    static const py::handle dt = py::dtype::of<T>().release();
+    return dt;
+}
+
+inline py::handle builtin_dtype(Float f) {
+    return f == Float::f32 ? builtin_dtype<float>() : builtin_dtype<double>();
+}
+
+// Whether `a` has dtype `dt`: arrays of a builtin dtype share its descriptor, so
+// identity settles the common case; any other descriptor (byte-swapped, with
+// metadata) gets NumPy's full comparison.
+inline bool same_descr(const py::array& a, py::handle dt) {
+    return py::detail::array_proxy(a.ptr())->descr == dt.ptr();
+}
+
+inline bool has_dtype(const py::array& a, py::handle dt) {
+    return same_descr(a, dt) || a.dtype().equal(py::reinterpret_borrow<py::dtype>(dt));
 }
 
 // `obj` as an ndarray (no conversion of lists or scalars), else TypeError.
@@ -69,16 +88,16 @@ inline py::array require_array(py::handle obj, const char* name) {
 
 // The float dtype of `a` (native byte order float32/float64), else TypeError.
 inline Float float_dtype(const py::array& a, const char* name) {
-    if (has_dtype(a, py::dtype::of<float>())) return Float::f32;
-    if (has_dtype(a, py::dtype::of<double>())) return Float::f64;
+    if (same_descr(a, builtin_dtype<float>())) return Float::f32;
+    if (same_descr(a, builtin_dtype<double>())) return Float::f64;
+    if (has_dtype(a, builtin_dtype<float>())) return Float::f32;
+    if (has_dtype(a, builtin_dtype<double>())) return Float::f64;
     raise_type(name, "dtype float32 or float64", dtype_str(a));
 }
 
 inline void require_dtype_like(const py::array& a, const char* name, Float f,
                                const char* like) {
-    const py::dtype want =
-        f == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
-    if (!has_dtype(a, want)) {
+    if (!has_dtype(a, builtin_dtype(f))) {
         raise_type(name, std::string("dtype ") + float_name(f) + " like " + like,
                    dtype_str(a));
     }
@@ -100,7 +119,8 @@ inline void require_ndim_1_or_2(const py::array& a, const char* name) {
     }
 }
 
-// Non-empty, element-aligned strides and data pointer.
+// Non-empty, element-aligned strides and data pointer. The message is built only on
+// failure: the check runs on every call.
 inline void require_layout(const py::array& a, const char* name) {
     for (py::ssize_t d = 0; d < a.ndim(); ++d) {
         if (a.shape(d) <= 0)
@@ -110,17 +130,15 @@ inline void require_layout(const py::array& a, const char* name) {
     bool ok = reinterpret_cast<std::uintptr_t>(a.data()) %
                   static_cast<std::uintptr_t>(item) ==
               0;
+    for (py::ssize_t d = 0; d < a.ndim(); ++d) ok = ok && a.strides(d) % item == 0;
+    if (ok) return;
     std::string strides = "(";
-    for (py::ssize_t d = 0; d < a.ndim(); ++d) {
-        ok = ok && a.strides(d) % item == 0;
+    for (py::ssize_t d = 0; d < a.ndim(); ++d)
         strides += (d > 0 ? ", " : "") + std::to_string(a.strides(d));
-    }
-    if (!ok) {
-        raise_value(name,
-                    "data and strides aligned to the itemsize " + std::to_string(item),
-                    "byte strides " + strides + (a.ndim() == 1 ? ",)" : ")") +
-                        " (an unaligned or byte-strided view)");
-    }
+    raise_value(name,
+                "data and strides aligned to the itemsize " + std::to_string(item),
+                "byte strides " + strides + (a.ndim() == 1 ? ",)" : ")") +
+                    " (an unaligned or byte-strided view)");
 }
 
 inline void require_writeable(const py::array& a, const char* name) {
@@ -128,7 +146,7 @@ inline void require_writeable(const py::array& a, const char* name) {
 }
 
 inline void require_shape(const py::array& a, const char* name, py::ssize_t rows,
-                          py::ssize_t cols, const std::string& why) {
+                          py::ssize_t cols, const char* why) {
     if (a.shape(0) != rows || a.shape(1) != cols) {
         raise_value(
             name,
@@ -245,7 +263,7 @@ inline Target check_target(py::handle obj, const char* name, const py::array& y_
                            const char* pred_name, Float f, Loss loss) {
     py::array y = require_array(obj, name);
     const py::ssize_t n = y_pred.shape(0), k = y_pred.shape(1);
-    if (has_dtype(y, py::dtype::of<std::int64_t>())) {
+    if (has_dtype(y, builtin_dtype<std::int64_t>())) {
         if (loss != Loss::cross_entropy) {
             raise_value(name,
                         "a float array (integer labels are accepted only by loss "
@@ -269,9 +287,7 @@ inline Target check_target(py::handle obj, const char* name, const py::array& y_
         }
         return {std::move(y), true};
     }
-    const py::dtype want =
-        f == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
-    if (!has_dtype(y, want)) {
+    if (!has_dtype(y, builtin_dtype(f))) {
         raise_type(name,
                    std::string("dtype ") + float_name(f) + " like " + pred_name +
                        ", or int64 labels",
@@ -279,7 +295,12 @@ inline Target check_target(py::handle obj, const char* name, const py::array& y_
     }
     require_ndim(y, name, 2);
     require_layout(y, name);
-    require_shape(y, name, n, k, std::string("like ") + pred_name);
+    if (y.shape(0) != n || y.shape(1) != k) {
+        raise_value(name,
+                    "shape (" + std::to_string(n) + ", " + std::to_string(k) +
+                        ") like " + pred_name,
+                    shape_str(y));
+    }
     return {std::move(y), false};
 }
 

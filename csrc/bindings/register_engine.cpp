@@ -71,8 +71,7 @@ public:
         }
         if (same) return true;
         py::list params;
-        const py::dtype want =
-            f_ == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
+        const py::handle want = builtin_dtype(f_);
         for (index_t l = 0; l < L; ++l) {
             const py::object layer = layers[static_cast<std::size_t>(l)];
             const py::object act = layer.attr("activation");
@@ -188,7 +187,7 @@ public:
         if (x.shape(0) < n || x.shape(1) != sizes_.front())
             raise_value("x", "at least n rows and n_in columns", shape_str(x));
         py::array y = require_array(y_obj, "y");
-        const bool labels = has_dtype(y, py::dtype::of<std::int64_t>());
+        const bool labels = has_dtype(y, builtin_dtype<std::int64_t>());
         if (labels) {
             require_ndim(y, "y", 1);
             require_layout(y, "y");
@@ -226,9 +225,7 @@ public:
     py::object forward(py::handle x_obj) {
         if (!py::isinstance<py::array>(x_obj)) return py::none();
         py::array x = py::reinterpret_borrow<py::array>(x_obj);
-        const py::dtype want =
-            f_ == Float::f32 ? py::dtype::of<float>() : py::dtype::of<double>();
-        if (!has_dtype(x, want) || x.ndim() != 2 || x.shape(0) < 1 ||
+        if (!has_dtype(x, builtin_dtype(f_)) || x.ndim() != 2 || x.shape(0) < 1 ||
             x.shape(1) != sizes_.front())
             return py::none();
         for (int d = 0; d < 2; ++d)

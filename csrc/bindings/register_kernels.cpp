@@ -90,8 +90,7 @@ py::tuple dense_backward_py(py::handle x_obj, py::handle w_obj, py::handle z_obj
     py::array x = float_matrix(x_obj, "x", f);
     py::array w = check_weights(x, w_obj, f);
     const py::ssize_t n = x.shape(0), in = x.shape(1), o = w.shape(1);
-    const std::string why =
-        "to match x's " + num(n) + " rows and W's " + num(o) + " columns";
+    const char* why = "to match x's rows and W's columns";
     py::array z = float_like(z_obj, "z", f, "x", 2);
     require_shape(z, "z", n, o, why);
     py::array a = float_like(a_obj, "a", f, "x", 2);
