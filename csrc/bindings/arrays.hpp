@@ -69,7 +69,7 @@ inline py::handle builtin_dtype(Float f) {
 // identity settles the common case; any other descriptor (byte-swapped, with
 // metadata) gets NumPy's full comparison.
 inline bool same_descr(const py::array& a, py::handle dt) {
-    return py::detail::array_proxy(a.ptr())->descr == dt.ptr();
+    return a.dtype().ptr() == dt.ptr();
 }
 
 inline bool has_dtype(const py::array& a, py::handle dt) {
