@@ -88,6 +88,8 @@ inline py::array require_array(py::handle obj, const char* name) {
 
 // The float dtype of `a` (native byte order float32/float64), else TypeError.
 inline Float float_dtype(const py::array& a, const char* name) {
+    // Identity for both first: a float64 array never pays NumPy's comparison with
+    // float32.
     if (same_descr(a, builtin_dtype<float>())) return Float::f32;
     if (same_descr(a, builtin_dtype<double>())) return Float::f64;
     if (has_dtype(a, builtin_dtype<float>())) return Float::f32;
@@ -145,13 +147,16 @@ inline void require_writeable(const py::array& a, const char* name) {
     if (!a.writeable()) raise_value(name, "a writeable array", "a read-only array");
 }
 
+// The reason is `why` followed by `why_tail` (literals: nothing is built unless the
+// check fails).
 inline void require_shape(const py::array& a, const char* name, py::ssize_t rows,
-                          py::ssize_t cols, const char* why) {
+                          py::ssize_t cols, const char* why,
+                          const char* why_tail = "") {
     if (a.shape(0) != rows || a.shape(1) != cols) {
-        raise_value(
-            name,
-            "shape (" + std::to_string(rows) + ", " + std::to_string(cols) + ") " + why,
-            shape_str(a));
+        raise_value(name,
+                    "shape (" + std::to_string(rows) + ", " + std::to_string(cols) +
+                        ") " + why + why_tail,
+                    shape_str(a));
     }
 }
 
@@ -295,12 +300,7 @@ inline Target check_target(py::handle obj, const char* name, const py::array& y_
     }
     require_ndim(y, name, 2);
     require_layout(y, name);
-    if (y.shape(0) != n || y.shape(1) != k) {
-        raise_value(name,
-                    "shape (" + std::to_string(n) + ", " + std::to_string(k) +
-                        ") like " + pred_name,
-                    shape_str(y));
-    }
+    require_shape(y, name, n, k, "like ", pred_name);
     return {std::move(y), false};
 }
 
