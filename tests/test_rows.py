@@ -131,22 +131,52 @@ def test_gather_is_fancy_indexing(
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
-def test_both_backends_check_data_alike(bad: float) -> None:
-    from mlpcore._source import check_data
+def test_both_backends_check_data_alike(
+    bad: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The native backend bounds X with the core's scan where the core can read X,
+    NumPy's chunked max/min otherwise (byte-swapped values, a structured field's
+    unaligned view); both give the same bound and the same error."""
+    from mlpcore import _source
 
+    scanned: list[bool] = []
+    scan = _core.max_abs
+
+    def spy(x: np.ndarray) -> float:
+        try:
+            result = scan(x)
+        except (TypeError, ValueError):
+            scanned.append(False)
+            raise
+        scanned.append(True)
+        return result
+
+    monkeypatch.setattr(_source._core, "max_abs", spy)
     X = np.linspace(-3, 2, 4 * 6).reshape(4, 6)
-    bounds = []
+    record = np.zeros(4, dtype=[("tag", "u1"), ("x", "f8", (6,))])
+    record["x"] = X
+    # name: (X as laid out, whether the core reads it in place)
+    layouts = {
+        "C float64": (X, True),
+        "float32": (X.astype(np.float32), True),
+        "strided": (X[::-1, ::2].repeat(2, axis=1), True),
+        "byte-swapped": (X.astype(X.dtype.newbyteorder()), False),
+        "structured field": (record["x"], False),
+    }
     for backend in ("native", "numpy"):
         net = mc.Network([mc.Dense(6, 2)], backend=backend, seed=0)
-        for x in (X, X.astype(np.float32), X[::-1, ::2].repeat(2, axis=1)):
-            bounds.append(check_data(net, x)[1])
+        for name, (x, core_reads) in layouts.items():
+            scanned.clear()
+            assert _source.check_data(net, x)[1] == 3.0, (backend, name)
+            want = [core_reads] if backend == "native" else []
+            assert scanned == want, (backend, name)
         Y = X.copy()
         Y[1, 2] = Y[3, 0] = bad
-        with pytest.raises(
-            mc.ValidationError, match="X: expected finite values, got 2 NaN or Inf"
-        ):
-            check_data(net, Y)
-    assert bounds == [3.0] * 6
+        for y in (Y, Y.astype(Y.dtype.newbyteorder())):
+            with pytest.raises(
+                mc.ValidationError, match="X: expected finite values, got 2 NaN or Inf"
+            ):
+                _source.check_data(net, y)
 
 
 def test_under_each_isa() -> None:

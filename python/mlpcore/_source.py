@@ -28,15 +28,27 @@ def _is_sparse(X: object) -> bool:
     return hasattr(X, "tocsr") and hasattr(X, "nnz")
 
 
-def _scannable(x: np.ndarray) -> bool:
-    """Whether ``_core.max_abs`` reads ``x``: float32/float64, aligned, strides in whole
-    elements (a field of a structured array may have neither)."""
-    return (
-        x.dtype in (np.float32, np.float64)
-        and x.dtype.isnative
-        and x.flags.aligned
-        and all(stride % x.itemsize == 0 for stride in x.strides)
-    )
+def _native_bound(x: np.ndarray) -> float | None:
+    """max |x| in one pass on the kernels' threads (inf on NaN/Inf), or None for an
+    array the core cannot read in place (e.g. byte-swapped, or a structured field's
+    unaligned view): the core's own argument checks decide, not a copy of them."""
+    try:
+        return float(_core.max_abs(x))
+    except (TypeError, ValueError):
+        return None
+
+
+def _numpy_bound(x: np.ndarray) -> float:
+    """max |x| by NumPy, a chunk of rows at a time (inf on NaN/Inf)."""
+    bound = 0.0
+    for start in range(0, x.shape[0], _SCAN_ROWS):
+        chunk = x[start : start + _SCAN_ROWS]
+        # NaN propagates through max/min and Inf shows as one: no mask needed
+        high, low = float(chunk.max()), float(chunk.min())
+        if not (np.isfinite(high) and np.isfinite(low)):
+            return float("inf")
+        bound = max(bound, high, -low)
+    return bound
 
 
 def check_data(net: Network, X: object, name: str = "X") -> tuple[Any, float]:
@@ -70,18 +82,8 @@ def check_data(net: Network, X: object, name: str = "X") -> tuple[Any, float]:
     if x.dtype.kind in "iu":
         info = np.iinfo(x.dtype)
         return x, float(max(-int(info.min), int(info.max)))
-    if net.backend.name == "native" and _scannable(x):
-        bound = _core.max_abs(x)  # one pass on the kernels' threads, inf on NaN/Inf
-    else:
-        bound = 0.0
-        for start in range(0, x.shape[0], _SCAN_ROWS):
-            chunk = x[start : start + _SCAN_ROWS]
-            # NaN propagates through max/min and Inf shows as one: no mask needed
-            high, low = float(chunk.max()), float(chunk.min())
-            if not (np.isfinite(high) and np.isfinite(low)):
-                bound = float("inf")
-                break
-            bound = max(bound, high, -low)
+    native = _native_bound(x) if net.backend.name == "native" else None
+    bound = _numpy_bound(x) if native is None else native
     if not np.isfinite(bound):
         bad = sum(
             int(np.size(c) - np.count_nonzero(np.isfinite(c)))
