@@ -105,63 +105,9 @@ struct OpsF64 {
     }
 };
 
+#include "pack_impl.hpp"
 #include "scan_impl.hpp"
 #include "tile_impl.hpp"
-
-// One 2L-row panel of a K-contiguous A, L x L blocks through the register transpose.
-template <class Ops>
-void pack_a_kmajor(const typename Ops::T* a, index_t rsa, index_t kc,
-                   typename Ops::T* dst) {
-    using V = typename Ops::V;
-    constexpr int L = Ops::L;
-    index_t p0 = 0;
-    for (; p0 + L <= kc; p0 += L) {
-        for (int h = 0; h < 2; ++h) {
-            V col[L];
-            Ops::load_transposed(a + L * h * rsa + p0, rsa, col);
-            for (int q = 0; q < L; ++q)
-                Ops::store(dst + (p0 + q) * 2 * L + L * h, col[q]);
-        }
-    }
-    for (; p0 < kc; ++p0)
-        for (int r = 0; r < 2 * L; ++r) dst[p0 * 2 * L + r] = a[r * rsa + p0];
-}
-
-// One micro-panel (w <= NR columns, NR apart) of a K-contiguous B (B(p, j) =
-// b[p + j * csb]), L x L blocks through the register transpose. A row is written as
-// whole vectors: lanes a partial group writes past the row's end land in the next
-// row's first slots, which that row's own stores overwrite; only the panel's last row
-// stores masked.
-template <class Ops, int NR>
-void pack_b_kmajor(const typename Ops::T* b, index_t csb, index_t kc, index_t w,
-                   typename Ops::T* dst) {
-    using V = typename Ops::V;
-    constexpr int L = Ops::L;
-    constexpr int G = (NR + L - 1) / L;  // groups of L columns, at most
-    const int groups = static_cast<int>((w + L - 1) / L);
-    const auto width = [w](int g) {
-        return static_cast<int>(w - g * L < L ? w - g * L : L);
-    };
-    index_t p0 = 0;
-    for (; p0 + L <= kc; p0 += L) {
-        V col[G][L];
-        for (int g = 0; g < groups; ++g)
-            Ops::load_transposed(b + g * L * csb + p0, csb, col[g], width(g));
-        for (int q = 0; q < L; ++q) {
-            typename Ops::T* d = dst + (p0 + q) * NR;
-            const bool panel_end = p0 + q + 1 == kc;
-            for (int g = 0; g < groups; ++g) {
-                if (width(g) < L && panel_end) {
-                    Ops::store_n(d + g * L, col[g][q], width(g));
-                } else {
-                    Ops::store(d + g * L, col[g][q]);
-                }
-            }
-        }
-    }
-    for (; p0 < kc; ++p0)
-        for (index_t j = 0; j < w; ++j) dst[p0 * NR + j] = b[j * csb + p0];
-}
 
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
 double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sink); }

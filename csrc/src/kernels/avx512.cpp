@@ -4,8 +4,9 @@
 //
 // Same template as avx2.cpp with zmm vectors: 2 zmm x 12 broadcasts, 32 x 12 (f32) and
 // 16 x 12 (f64): 24 accumulators + 2 A vectors + 1 broadcast of the 32 registers.
-// Both paths fuse every multiply-add and block K identically (gemm_driver.hpp), so
-// they give the same bits.
+// Masked edges (mask registers), the transposing packers and the batch-1 kernels are
+// the AVX2 file's templates over 16 x 16 / 8 x 8 zmm transposes. Both paths fuse every
+// multiply-add and block K identically (gemm_driver.hpp), so they give the same bits.
 #include <immintrin.h>
 
 #include <cstring>
@@ -24,7 +25,7 @@ struct OpsF32 {
     using T = float;
     using V = __m512;
     static constexpr int L = 16;
-    static constexpr bool kMasked = false;
+    static constexpr bool kMasked = true;
     static V load(const T* p) { return _mm512_loadu_ps(p); }
     static void store(T* p, V v) { _mm512_storeu_ps(p, v); }
     static V set1(T x) { return _mm512_set1_ps(x); }
@@ -32,13 +33,47 @@ struct OpsF32 {
     static V madd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
     static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
     static V add(V a, V b) { return _mm512_add_ps(a, b); }
+    // The first n < 16 lanes (the rest zero / untouched): masked-out lanes are never
+    // accessed, so they may lie past the end of an array.
+    static __mmask16 mask(int n) { return static_cast<__mmask16>((1u << n) - 1u); }
+    static V load_n(const T* p, int n) { return _mm512_maskz_loadu_ps(mask(n), p); }
+    static void store_n(T* p, V v, int n) { _mm512_mask_storeu_ps(p, mask(n), v); }
+    // col[q] (lane i) = a[i * lda + q] for a 16 x 16 block: interleave row pairs and
+    // quads inside each 128-bit lane (as AVX2 does), then gather the four 128-bit
+    // lanes of each column across the row quads in two rounds of shuffle_f32x4. Only
+    // the first `rows` rows are read (lanes past them repeat the last row).
+    static void load_transposed(const T* a, index_t lda, V (&col)[16], int rows = 16) {
+        V r[16];
+        for (int i = 0; i < 16; ++i) r[i] = load(a + (i < rows ? i : rows - 1) * lda);
+        V u[16];  // u[4m + j], 128-bit lane l: column 4l + j of rows 4m..4m+3
+        for (int m = 0; m < 4; ++m) {
+            const V t0 = _mm512_unpacklo_ps(r[4 * m], r[4 * m + 1]);
+            const V t1 = _mm512_unpackhi_ps(r[4 * m], r[4 * m + 1]);
+            const V t2 = _mm512_unpacklo_ps(r[4 * m + 2], r[4 * m + 3]);
+            const V t3 = _mm512_unpackhi_ps(r[4 * m + 2], r[4 * m + 3]);
+            u[4 * m] = _mm512_shuffle_ps(t0, t2, 0x44);
+            u[4 * m + 1] = _mm512_shuffle_ps(t0, t2, 0xEE);
+            u[4 * m + 2] = _mm512_shuffle_ps(t1, t3, 0x44);
+            u[4 * m + 3] = _mm512_shuffle_ps(t1, t3, 0xEE);
+        }
+        for (int j = 0; j < 4; ++j) {
+            const V v1 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88);
+            const V v2 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xDD);
+            const V v3 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88);
+            const V v4 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xDD);
+            col[j] = _mm512_shuffle_f32x4(v1, v3, 0x88);
+            col[4 + j] = _mm512_shuffle_f32x4(v2, v4, 0x88);
+            col[8 + j] = _mm512_shuffle_f32x4(v1, v3, 0xDD);
+            col[12 + j] = _mm512_shuffle_f32x4(v2, v4, 0xDD);
+        }
+    }
 };
 
 struct OpsF64 {
     using T = double;
     using V = __m512d;
     static constexpr int L = 8;
-    static constexpr bool kMasked = false;
+    static constexpr bool kMasked = true;
     static V load(const T* p) { return _mm512_loadu_pd(p); }
     static void store(T* p, V v) { _mm512_storeu_pd(p, v); }
     static V set1(T x) { return _mm512_set1_pd(x); }
@@ -46,8 +81,36 @@ struct OpsF64 {
     static V madd(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
     static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
     static V add(V a, V b) { return _mm512_add_pd(a, b); }
+    // The first n < 8 lanes (the rest zero / untouched); masked-out lanes are never
+    // accessed.
+    static __mmask8 mask(int n) { return static_cast<__mmask8>((1u << n) - 1u); }
+    static V load_n(const T* p, int n) { return _mm512_maskz_loadu_pd(mask(n), p); }
+    static void store_n(T* p, V v, int n) { _mm512_mask_storeu_pd(p, mask(n), v); }
+    // col[q] (lane i) = a[i * lda + q] for an 8 x 8 block: interleave row pairs inside
+    // each 128-bit lane, then gather each column's four 128-bit lanes across the row
+    // pairs with shuffle_f64x2. Only the first `rows` rows are read.
+    static void load_transposed(const T* a, index_t lda, V (&col)[8], int rows = 8) {
+        V t[8];  // t[2m + j], 128-bit lane l: column 2l + j of rows 2m, 2m + 1
+        for (int m = 0; m < 4; ++m) {
+            const V r0 = load(a + (2 * m < rows ? 2 * m : rows - 1) * lda);
+            const V r1 = load(a + (2 * m + 1 < rows ? 2 * m + 1 : rows - 1) * lda);
+            t[2 * m] = _mm512_unpacklo_pd(r0, r1);
+            t[2 * m + 1] = _mm512_unpackhi_pd(r0, r1);
+        }
+        for (int j = 0; j < 2; ++j) {
+            const V v1 = _mm512_shuffle_f64x2(t[j], t[2 + j], 0x88);
+            const V v2 = _mm512_shuffle_f64x2(t[j], t[2 + j], 0xDD);
+            const V v3 = _mm512_shuffle_f64x2(t[4 + j], t[6 + j], 0x88);
+            const V v4 = _mm512_shuffle_f64x2(t[4 + j], t[6 + j], 0xDD);
+            col[j] = _mm512_shuffle_f64x2(v1, v3, 0x88);
+            col[2 + j] = _mm512_shuffle_f64x2(v2, v4, 0x88);
+            col[4 + j] = _mm512_shuffle_f64x2(v1, v3, 0xDD);
+            col[6 + j] = _mm512_shuffle_f64x2(v2, v4, 0xDD);
+        }
+    }
 };
 
+#include "pack_impl.hpp"
 #include "scan_impl.hpp"
 #include "tile_impl.hpp"
 
@@ -56,10 +119,12 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 
 const KernelTable kTable = {
     "avx512",
-    {32, 12, 384, 4080, MLPCORE_TILES12(OpsF32), nullptr, nullptr, 128,
-     &tall_kernel<OpsF32, 8>, 0, nullptr, nullptr},
-    {16, 12, 256, 2040, MLPCORE_TILES12(OpsF64), nullptr, nullptr, 64,
-     &tall_kernel<OpsF64, 8>, 0, nullptr, nullptr},
+    {32, 12, 384, 4080, MLPCORE_TILES12(OpsF32), &pack_a_kmajor<OpsF32>,
+     &pack_b_kmajor<OpsF32, 12>, 128, &tall_kernel<OpsF32, 8>, 32,
+     &tall_kmajor_kernel<OpsF32, 2>, &gemv_rows<OpsF32, 8>},
+    {16, 12, 256, 2040, MLPCORE_TILES12(OpsF64), &pack_a_kmajor<OpsF64>,
+     &pack_b_kmajor<OpsF64, 12>, 64, &tall_kernel<OpsF64, 8>, 16,
+     &tall_kmajor_kernel<OpsF64, 2>, &gemv_rows<OpsF64, 4>},
     &probe_f32,
     &probe_f64,
     &max_magnitude_bits<float, std::int32_t>,
