@@ -117,6 +117,18 @@ def grid(quick: bool = False) -> Iterator[dict[str, Any]]:
             for m in (31, 32, 40, 64):
                 n = row_bytes // np.dtype(dtype).itemsize
                 yield dict(m=m, n=n, k=37, dtype=dtype)
+        # A short side on the vector dimension of a row-major C (10 classes): computed
+        # unswapped, tiles stored through the strided edge path, also with partial
+        # sums over K chunks and beta.
+        for n in (3, 10, 20, 40):
+            for (m, k, beta), (ta, tb) in zip(
+                [(32, 128, 0.0), (512, 385, 0.0), (96, 600, 0.5), (64, 257, 1.0)],
+                trans,
+                strict=True,
+            ):
+                yield dict(
+                    m=m, n=n, k=k, dtype=dtype, trans_a=ta, trans_b=tb, beta=beta
+                )
         for alpha, beta in [(2.0, 0.0), (-0.5, 1.0), (1.0, 0.25), (0.0, 2.0)]:
             for m, n, k in [(33, 20, 7), (70, 130, 600)]:
                 yield dict(m=m, n=n, k=k, dtype=dtype, alpha=alpha, beta=beta)
@@ -142,6 +154,9 @@ FINGERPRINT = [
     (np.float32, 33, 64, 300, True, False),
     (np.float64, 97, 70, 600, False, True),
     (np.float64, 10, 128, 257, True, True),
+    # 40 columns: the AVX2 path computes C^T, the AVX-512 path (MR = 32) C itself
+    (np.float32, 200, 40, 300, False, False),
+    (np.float32, 512, 10, 385, True, False),
 ]
 
 
