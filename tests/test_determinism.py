@@ -71,22 +71,27 @@ def test_same_bits_for_1_2_3_threads(dtype: Any, restore_threads: None) -> None:
             assert np.array_equal(x, y)
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize(
+    ("optimizer", "batch"), [("sgd", 512), ("adam", 512), ("sgd", 4), ("adam", 5)]
+)
 def test_training_same_bits_for_1_2_3_threads(
-    optimizer: str, restore_threads: None
+    optimizer: str, batch: int, restore_threads: None
 ) -> None:
     """Whole fits on the engine - its products split over threads, with the bias,
     activation and activation derivative applied to each block on whichever pool
-    thread computed it - keep the bits of one thread."""
+    thread computed it; steps of <= 4 rows kept on the calling thread - keep the
+    bits of one thread."""
     rng = np.random.default_rng(3)
-    X = rng.standard_normal((1024, 40)).astype(np.float32)
-    y = rng.integers(0, 10, 1024)
+    # At batch 5 the first layer's products (800 x 160 x 5 multiply-adds) are split.
+    rows, n_in = (1024, 40) if batch > 64 else (160, 800)
+    X = rng.standard_normal((rows, n_in)).astype(np.float32)
+    y = rng.integers(0, 10, rows)
     weights = {}
     for threads in (1, 2, 3):
         mc.set_num_threads(threads)
         net = mc.Network(
             [
-                mc.Dense(40, 160, "relu"),
+                mc.Dense(n_in, 160, "relu"),
                 mc.Dense(160, 130, "tanh"),
                 mc.Dense(130, 10, "softmax"),
             ],
@@ -97,7 +102,7 @@ def test_training_same_bits_for_1_2_3_threads(
         )
         opt = mc.SGD(lr=0.05) if optimizer == "sgd" else mc.Adam(lr=1e-3)
         initial = net.layers[0].W.copy()
-        net.fit(X, y, epochs=2, batch_size=512, optimizer=opt)
+        net.fit(X, y, epochs=2, batch_size=batch, optimizer=opt)
         assert not np.array_equal(net.layers[0].W, initial)  # it trained
         weights[threads] = [
             p.copy() for layer in net.layers for p in (layer.W, layer.b)

@@ -590,7 +590,7 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
     pr.swapped = swap;
     pr.ep = ep;
 
-    int threads = get_num_threads();
+    int threads = kernel_threads();
     const double work =
         static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
     threads = static_cast<int>(std::min<double>(

@@ -73,7 +73,7 @@ void gather_as(const char* base, std::ptrdiff_t row_stride, const std::int64_t* 
     auto copy = [&](int, index_t i0, index_t i1) {
         copy_rows<S, D>(base, row_stride, rows, i0, i1, cols, out);
     };
-    const int threads = get_num_threads();
+    const int threads = detail::kernel_threads();
     if (threads > 1 &&
         static_cast<std::size_t>(m * cols) * sizeof(D) >= kParallelGatherBytes) {
         try {
@@ -133,7 +133,7 @@ double max_abs(MatrixView<const T> v) {
     // A maximum ignores the order: scan a column-major view (Fortran-ordered X) by its
     // contiguous columns.
     if (v.col_stride != 1 && v.row_stride == 1) v = v.transposed();
-    const int threads = get_num_threads();
+    const int threads = detail::kernel_threads();
     if (threads <= 1 || v.size() < 2 * kScanPartElements)
         return as_magnitude<T>(max_abs_bits<T>(v, 0, v.rows));
     const index_t units = std::max<index_t>(1, v.size() / kScanPartElements);

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "mlpcore/runtime.hpp"
+
 #if defined(__unix__) || defined(__APPLE__)
 #include <pthread.h>
 #endif
@@ -172,6 +174,22 @@ Pool& pool() {
 }
 
 }  // namespace
+
+namespace {
+thread_local int t_single_thread_scopes = 0;
+}  // namespace
+
+int kernel_threads() noexcept {
+    return t_single_thread_scopes > 0 ? 1 : get_num_threads();
+}
+
+SingleThreadScope::SingleThreadScope(bool active) noexcept : active_(active) {
+    if (active_) ++t_single_thread_scopes;
+}
+
+SingleThreadScope::~SingleThreadScope() {
+    if (active_) --t_single_thread_scopes;
+}
 
 void parallel_run(int parts, int threads, void (*fn)(void* ctx, int part), void* ctx) {
     if (parts <= 1 || threads <= 1) {

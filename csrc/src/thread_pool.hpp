@@ -18,4 +18,23 @@ namespace mlpcore::detail {
 
 void parallel_run(int parts, int threads, void (*fn)(void* ctx, int part), void* ctx);
 
+// The thread count the calling thread's kernels use: get_num_threads(), or 1 while a
+// SingleThreadScope is alive on this thread.
+int kernel_threads() noexcept;
+
+// Keeps the calling thread's kernels on that thread while alive (when `active`;
+// scopes nest): for work whose split would cost more than it gains, such as a
+// training step at batch 1, whose weights change every step and would otherwise
+// travel between the cores' caches each time.
+class SingleThreadScope {
+public:
+    explicit SingleThreadScope(bool active) noexcept;
+    ~SingleThreadScope();
+    SingleThreadScope(const SingleThreadScope&) = delete;
+    SingleThreadScope& operator=(const SingleThreadScope&) = delete;
+
+private:
+    bool active_;
+};
+
 }  // namespace mlpcore::detail
