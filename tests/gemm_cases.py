@@ -117,6 +117,11 @@ def grid(quick: bool = False) -> Iterator[dict[str, Any]]:
             for m in (31, 32, 40, 64):
                 n = row_bytes // np.dtype(dtype).itemsize
                 yield dict(m=m, n=n, k=37, dtype=dtype)
+        # Batch-1 forwards: y held in 1..16 registers (AVX-512) up to 256 float32 / 128
+        # float64 outputs, streamed passes beyond, masked last vectors.
+        for n in (1, 10, 16, 17, 127, 128, 129, 255, 256, 257, 300):
+            yield dict(m=1, n=n, k=300 if n % 2 else 37, dtype=dtype)
+        yield dict(m=1, n=256, k=784, dtype=dtype, alpha=0.5, beta=0.25)
         # A short side on the vector dimension of a row-major C (10 classes): computed
         # unswapped, tiles stored through the strided edge path, also with partial
         # sums over K chunks and beta.
