@@ -74,6 +74,8 @@ constexpr index_t kDirectMaxN = 64;
 constexpr index_t kL1AliasBytes = 1024;
 // Fewest columns for which such aliased weights are packed rather than read in place.
 constexpr index_t kAliasedPackMinN = 32;
+// Largest packed MR x KC panel of A for which that packing pays (L1 is 32 KiB).
+constexpr index_t kL1PackedPanelBytes = 24 * 1024;
 // K chunk of the single-column (matrix-vector) case.
 constexpr index_t kGemvKC = 32;
 // Rows of C per pass of the row-streaming matrix-vector kernel (its column stays in
@@ -389,11 +391,17 @@ void gemv_kmajor(const Problem<T>& pr, const GemmKernel<T>& ker) {
 // 256x128 1.01-1.08; float32 256x256 1.04, but 128x256 0.96 (K too short to pay
 // for the packing). A 512-byte stride (float32 784x128) packed 0.95x: left in
 // place. Below 32 columns packing loses (float64 784x256 at batch 8-24:
-// 0.77-0.91x).
+// 0.77-0.91x). (Those were AVX2 tiles on a Zen 2 VM.) The packed panel is what sits in
+// L1 then, so this only pays where an MR x KC panel fits L1 with room for B: the
+// AVX-512 panels (48 KB float32, 32 KB float64) do not, and reading their weights in
+// place was 1.09-1.17x as fast at batch 32-64 (784x256, float32 and float64, 1 and 2
+// threads, paired on Zen 4), the same at batch >= 128.
 template <class T>
-bool reads_a_in_place(const Problem<T>& pr, index_t n) {
+bool reads_a_in_place(const Problem<T>& pr, index_t n, const GemmKernel<T>& ker) {
+    const bool panel_fits_l1 =
+        ker.mr * gemm_kc<T>() * static_cast<index_t>(sizeof(T)) <= kL1PackedPanelBytes;
     const bool l1_aliased =
-        n >= kAliasedPackMinN &&
+        panel_fits_l1 && n >= kAliasedPackMinN &&
         pr.csa * static_cast<index_t>(sizeof(T)) % kL1AliasBytes == 0;
     return pr.rsa == 1 && n <= kDirectMaxN && !l1_aliased;
 }
@@ -413,7 +421,7 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
         gemv_kmajor(pr, ker);
         return;
     }
-    const bool direct = reads_a_in_place(pr, n);
+    const bool direct = reads_a_in_place(pr, n, ker);
     // A single column streams A once: short K chunks make the tiles sweep A row by
     // row (sequential memory) instead of column strip by strip. Partial sums are
     // exact, so the chunking never changes a bit.
@@ -640,7 +648,7 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
         const index_t fine = kPartsPerThread * threads;
         const index_t sub_m = job.split_m ? (pr.m + fine - 1) / fine : pr.m;
         const index_t sub_n = job.split_m ? pr.n : (pr.n + fine - 1) / fine;
-        const bool in_place = sub_m <= 2 * ker.mr || reads_a_in_place(pr, sub_n);
+        const bool in_place = sub_m <= 2 * ker.mr || reads_a_in_place(pr, sub_n, ker);
         job.parts =
             static_cast<int>(std::min<index_t>(in_place ? fine : threads, job.units));
         if (job.parts > 1) {
