@@ -147,6 +147,9 @@ private:
 
 thread_local bool Pool::in_worker_ = false;
 
+// SingleThreadScopes alive on this thread.
+thread_local int t_single_thread_scopes = 0;
+
 // Never deleted: workers may be parked in it when the interpreter exits, and a child
 // after fork() must not run the destructors of threads it does not have.
 std::atomic<Pool*> g_pool{nullptr};
@@ -173,10 +176,6 @@ Pool& pool() {
     return *fresh;
 }
 
-}  // namespace
-
-namespace {
-thread_local int t_single_thread_scopes = 0;
 }  // namespace
 
 int kernel_threads() noexcept {
