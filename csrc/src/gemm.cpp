@@ -254,14 +254,14 @@ void pack_b_rows(const T* b, index_t rsb, index_t kc, const ColumnPanels& cols,
     }
 }
 
+// NR is 4 (generic) or 6 (AVX2, AVX-512).
 template <class T>
 void pack_b(const T* b, index_t rsb, index_t csb, index_t kc, const ColumnPanels& cols,
             int NR, T* dst, void (*kmajor)(const T*, index_t, index_t, index_t, T*)) {
     if (csb == 1) {
         switch (NR) {
             case 4: return pack_b_rows<T, 4>(b, rsb, kc, cols, dst);
-            case 6: return pack_b_rows<T, 6>(b, rsb, kc, cols, dst);
-            default: return pack_b_rows<T, 12>(b, rsb, kc, cols, dst);
+            default: return pack_b_rows<T, 6>(b, rsb, kc, cols, dst);
         }
     }
     const bool transpose = kmajor != nullptr && rsb == 1 && csb != 1;
@@ -275,8 +275,7 @@ void pack_b(const T* b, index_t rsb, index_t csb, index_t kc, const ColumnPanels
         }
         switch (NR) {
             case 4: pack_b_t<T, 4>(src, rsb, csb, kc, w, panel); break;
-            case 6: pack_b_t<T, 6>(src, rsb, csb, kc, w, panel); break;
-            default: pack_b_t<T, 12>(src, rsb, csb, kc, w, panel); break;
+            default: pack_b_t<T, 6>(src, rsb, csb, kc, w, panel); break;
         }
     }
 }

@@ -26,8 +26,9 @@ void pack_a_kmajor(const typename Ops::T* a, index_t rsa, index_t kc,
 // One micro-panel (w <= NR columns, NR apart) of a K-contiguous B (B(p, j) =
 // b[p + j * csb]), L x L blocks through the register transpose. A row is written as
 // whole vectors: lanes a partial group writes past the row's end land in the next
-// row's first slots, which that row's own stores overwrite; only the panel's last row
-// stores masked.
+// rows' first slots (more than one row when L > NR: 16 float32 lanes, rows of 6),
+// which those rows' own stores overwrite later; a store that would reach past the
+// panel's end is masked to the group's width.
 template <class Ops, int NR>
 void pack_b_kmajor(const typename Ops::T* b, index_t csb, index_t kc, index_t w,
                    typename Ops::T* dst) {
@@ -45,9 +46,8 @@ void pack_b_kmajor(const typename Ops::T* b, index_t csb, index_t kc, index_t w,
             Ops::load_transposed(b + g * L * csb + p0, csb, col[g], width(g));
         for (int q = 0; q < L; ++q) {
             typename Ops::T* d = dst + (p0 + q) * NR;
-            const bool panel_end = p0 + q + 1 == kc;
             for (int g = 0; g < groups; ++g) {
-                if (width(g) < L && panel_end) {
+                if (width(g) < L && (p0 + q) * NR + g * L + L > kc * NR) {
                     Ops::store_n(d + g * L, col[g][q], width(g));
                 } else {
                     Ops::store(d + g * L, col[g][q]);

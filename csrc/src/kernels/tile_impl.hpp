@@ -412,19 +412,4 @@ double fma_probe(long iters, typename Ops::T* sink) {
      &tile_kernel<Ops, 6, 4>, \
      &tile_kernel<Ops, 6, 5>, \
      &tile_kernel<Ops, 6, 6>}
-#define MLPCORE_TILES12(Ops)    \
-    {nullptr,                   \
-     &tile_kernel<Ops, 12, 1>,  \
-     &tile_kernel<Ops, 12, 2>,  \
-     &tile_kernel<Ops, 12, 3>,  \
-     &tile_kernel<Ops, 12, 4>,  \
-     &tile_kernel<Ops, 12, 5>,  \
-     &tile_kernel<Ops, 12, 6>,  \
-     &tile_kernel<Ops, 12, 7>,  \
-     &tile_kernel<Ops, 12, 8>,  \
-     &tile_kernel<Ops, 12, 9>,  \
-     &tile_kernel<Ops, 12, 10>, \
-     &tile_kernel<Ops, 12, 11>, \
-     &tile_kernel<Ops, 12, 12>}
-
 #undef MLPCORE_FORCE_INLINE
