@@ -25,6 +25,20 @@
 namespace mlpcore::kernels::avx512 {
 namespace {
 
+// Transposes the 4 x 4 matrix of 128-bit lanes the four vectors hold: lane l of x[k]
+// becomes lane k of x[l]. The last stage of both register transposes below (the
+// element type does not matter to a whole-lane shuffle).
+inline void transpose_lanes(__m512 (&x)[4]) {
+    const __m512 v1 = _mm512_shuffle_f32x4(x[0], x[1], 0x88);
+    const __m512 v2 = _mm512_shuffle_f32x4(x[0], x[1], 0xDD);
+    const __m512 v3 = _mm512_shuffle_f32x4(x[2], x[3], 0x88);
+    const __m512 v4 = _mm512_shuffle_f32x4(x[2], x[3], 0xDD);
+    x[0] = _mm512_shuffle_f32x4(v1, v3, 0x88);
+    x[1] = _mm512_shuffle_f32x4(v2, v4, 0x88);
+    x[2] = _mm512_shuffle_f32x4(v1, v3, 0xDD);
+    x[3] = _mm512_shuffle_f32x4(v2, v4, 0xDD);
+}
+
 struct OpsF32 {
     using T = float;
     using V = __m512;
@@ -37,14 +51,14 @@ struct OpsF32 {
     static V madd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
     static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
     static V add(V a, V b) { return _mm512_add_ps(a, b); }
-    // The first n < 16 lanes (the rest zero / untouched): masked-out lanes are never
+    // The first n <= 16 lanes (the rest zero / untouched): masked-out lanes are never
     // accessed, so they may lie past the end of an array.
     static __mmask16 mask(int n) { return static_cast<__mmask16>((1u << n) - 1u); }
     static V load_n(const T* p, int n) { return _mm512_maskz_loadu_ps(mask(n), p); }
     static void store_n(T* p, V v, int n) { _mm512_mask_storeu_ps(p, mask(n), v); }
     // col[q] (lane i) = a[i * lda + q] for a 16 x 16 block: interleave row pairs and
     // quads inside each 128-bit lane (as AVX2 does), then gather the four 128-bit
-    // lanes of each column across the row quads in two rounds of shuffle_f32x4. Only
+    // lanes of each column across the row quads (transpose_lanes). Only
     // the first `rows` rows are read (lanes past them repeat the last row).
     static void load_transposed(const T* a, index_t lda, V (&col)[16], int rows = 16) {
         V r[16];
@@ -61,14 +75,9 @@ struct OpsF32 {
             u[4 * m + 3] = _mm512_shuffle_ps(t1, t3, 0xEE);
         }
         for (int j = 0; j < 4; ++j) {
-            const V v1 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88);
-            const V v2 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xDD);
-            const V v3 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88);
-            const V v4 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xDD);
-            col[j] = _mm512_shuffle_f32x4(v1, v3, 0x88);
-            col[4 + j] = _mm512_shuffle_f32x4(v2, v4, 0x88);
-            col[8 + j] = _mm512_shuffle_f32x4(v1, v3, 0xDD);
-            col[12 + j] = _mm512_shuffle_f32x4(v2, v4, 0xDD);
+            V x[4] = {u[j], u[4 + j], u[8 + j], u[12 + j]};
+            transpose_lanes(x);
+            for (int l = 0; l < 4; ++l) col[4 * l + j] = x[l];
         }
     }
 };
@@ -85,14 +94,14 @@ struct OpsF64 {
     static V madd(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
     static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
     static V add(V a, V b) { return _mm512_add_pd(a, b); }
-    // The first n < 8 lanes (the rest zero / untouched); masked-out lanes are never
+    // The first n <= 8 lanes (the rest zero / untouched); masked-out lanes are never
     // accessed.
     static __mmask8 mask(int n) { return static_cast<__mmask8>((1u << n) - 1u); }
     static V load_n(const T* p, int n) { return _mm512_maskz_loadu_pd(mask(n), p); }
     static void store_n(T* p, V v, int n) { _mm512_mask_storeu_pd(p, mask(n), v); }
     // col[q] (lane i) = a[i * lda + q] for an 8 x 8 block: interleave row pairs inside
     // each 128-bit lane, then gather each column's four 128-bit lanes across the row
-    // pairs with shuffle_f64x2. Only the first `rows` rows are read.
+    // pairs (transpose_lanes). Only the first `rows` rows are read.
     static void load_transposed(const T* a, index_t lda, V (&col)[8], int rows = 8) {
         V t[8];  // t[2m + j], 128-bit lane l: column 2l + j of rows 2m, 2m + 1
         for (int m = 0; m < 4; ++m) {
@@ -102,14 +111,10 @@ struct OpsF64 {
             t[2 * m + 1] = _mm512_unpackhi_pd(r0, r1);
         }
         for (int j = 0; j < 2; ++j) {
-            const V v1 = _mm512_shuffle_f64x2(t[j], t[2 + j], 0x88);
-            const V v2 = _mm512_shuffle_f64x2(t[j], t[2 + j], 0xDD);
-            const V v3 = _mm512_shuffle_f64x2(t[4 + j], t[6 + j], 0x88);
-            const V v4 = _mm512_shuffle_f64x2(t[4 + j], t[6 + j], 0xDD);
-            col[j] = _mm512_shuffle_f64x2(v1, v3, 0x88);
-            col[2 + j] = _mm512_shuffle_f64x2(v2, v4, 0x88);
-            col[4 + j] = _mm512_shuffle_f64x2(v1, v3, 0xDD);
-            col[6 + j] = _mm512_shuffle_f64x2(v2, v4, 0xDD);
+            __m512 x[4];
+            for (int k = 0; k < 4; ++k) x[k] = _mm512_castpd_ps(t[2 * k + j]);
+            transpose_lanes(x);
+            for (int l = 0; l < 4; ++l) col[2 * l + j] = _mm512_castps_pd(x[l]);
         }
     }
 };
@@ -125,10 +130,10 @@ const KernelTable kTable = {
     "avx512",
     {32, 6, 384, 4080, MLPCORE_TILES6(OpsF32), &pack_a_kmajor<OpsF32>,
      &pack_b_kmajor<OpsF32, 6>, 128, &tall_kernel<OpsF32, 8>, 32,
-     &tall_kmajor_kernel<OpsF32, 2>, &gemv_rows_or_regs<OpsF32, 16, 8>},
+     &tall_kmajor_kernel<OpsF32, 2>, &gemv_rows_or_regs<OpsF32, 8>},
     {16, 6, 256, 2040, MLPCORE_TILES6(OpsF64), &pack_a_kmajor<OpsF64>,
      &pack_b_kmajor<OpsF64, 6>, 64, &tall_kernel<OpsF64, 8>, 16,
-     &tall_kmajor_kernel<OpsF64, 2>, &gemv_rows_or_regs<OpsF64, 16, 4>},
+     &tall_kmajor_kernel<OpsF64, 2>, &gemv_rows_or_regs<OpsF64, 4>},
     &probe_f32,
     &probe_f64,
     &max_magnitude_bits<float, std::int32_t>,

@@ -329,19 +329,19 @@ void gemv_block(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
 }
 
 // gemv_rows' contract for the ISAs with registers for 16 vectors of y: a y of at most
-// NV vectors (256 float32 outputs with AVX-512, or one thread's part of a wider layer)
+// 16 vectors (256 float32 outputs with AVX-512, or one thread's part of a wider layer)
 // stays in registers while A streams past in memory order; a longer one takes
 // gemv_rows' passes (register blocks would read every row of A in pieces, once per
 // block). Paired against gemv_rows alone (Zen 4): 784 x 128-256 float32 and float64 on
 // 2 threads 1.1-2.1x, 256 x 128 and 128 x 10 on 1 thread 1.0-1.25x; 1 thread with
 // 512-1000 outputs (where gemv_rows stays) 0.86-0.94x in blocks.
-template <class Ops, int NV, int P>
+template <class Ops, int P>
 void gemv_rows_or_regs(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
                        index_t rsb, index_t m, index_t kc, typename Ops::T* y) {
     using T = typename Ops::T;
     using Block = void (*)(const T*, index_t, const T*, index_t, index_t, int, T*);
     constexpr int L = Ops::L;
-    static_assert(NV == 16, "gemv_rows_or_regs: blocks of 1..16 vectors");
+    constexpr int NV = 16;  // y vectors held in registers, at most
     if (m > NV * L) {
         gemv_rows<Ops, P>(a, lda, b, rsb, m, kc, y);
         return;
