@@ -162,6 +162,12 @@ FINGERPRINT = [
     # 40 columns: the AVX2 path computes C^T, the AVX-512 path (MR = 32) C itself
     (np.float32, 200, 40, 300, False, False),
     (np.float32, 512, 10, 385, True, False),
+    # ragged vector sides in each of the AVX-512 edge tiles' forms (a half vector, one,
+    # one and a half, two) - AVX2 runs whole vectors there - and the 10-class forward
+    # that both compute as C^T from batch 48 on
+    *[(np.float64, 20, 32 + r, 300, False, False) for r in (3, 7, 11, 14)],
+    *[(np.float32, 20, 64 + r, 300, False, True) for r in (5, 13, 21, 29)],
+    (np.float64, 128, 10, 128, False, False),
 ]
 
 

@@ -84,15 +84,26 @@ constexpr index_t kGemvMC = 2048;
 
 constexpr index_t round_up(index_t x, index_t r) { return (x + r - 1) / r * r; }
 
-// Whether a side of `v` values on the vector dimension (opposite `other` on the
-// broadcast one) would leave a quarter or more of the MR-row tiles' lanes idle - the
-// 10 classes of an output layer fill 10 of 16 (AVX2) or 32 (AVX-512) float32 lanes -
-// where the other side fills at least one whole tile. The row-major C of such a product
-// is then computed as it stands, its tiles stored through the strided edge path: z = x
-// W and the weight gradient x^T dY of a 128 x 10 layer ran 1.1-1.5x (AVX2) and 1.8-2.9x
-// (AVX-512) as fast at batch 32-512 on one thread (paired, Zen 4), 1.1-4.9x on two.
-constexpr bool short_vector_side(index_t v, index_t other, index_t mr) {
-    return v < 2 * mr && 4 * v <= 3 * round_up(v, mr) && other >= mr;
+// Whether a row-major C (m x n) is computed as it stands rather than as C^T, which puts
+// its n columns on the vector dimension. Kept when n is short - under 2 MR and leaving
+// a quarter or more of the MR-row tiles' lanes idle (10 classes fill 10 of 16 (AVX2) or
+// 32 (AVX-512) float32 lanes) - and m fills at least one tile: its tiles are then
+// stored through the strided edge path. z = x W and the weight gradient x^T dY of a
+// 128 x 10 layer ran 1.1-1.5x (AVX2) and 1.8-2.9x (AVX-512) as fast at batch 32-512
+// (one thread, paired, Zen 4), 1.1-4.9x on two. Except where C as it stands would pack
+// a transposed copy of more than two tiles of A (A stored along K, as x in z = x W)
+// while C^T's narrowed edge tiles (kernel_table.hpp, row_step) leave under a quarter
+// idle: 10 float64 classes run as 12 lanes on both ISAs, and that forward at batch
+// 48-512 ran 1.09-1.16x as fast as C^T (paired, Zen 4; batch 32 on AVX-512 0.91x).
+template <class T>
+bool keeps_short_side(const MatrixView<const T>& a, const MatrixView<T>& c,
+                      const GemmKernel<T>& ker) {
+    const index_t v = c.cols;
+    const bool short_side =
+        v < 2 * ker.mr && 4 * v <= 3 * round_up(v, ker.mr) && c.rows >= ker.mr;
+    const bool packs_transposed_a = a.row_stride != 1 && c.rows > 2 * ker.mr;
+    const bool narrow_edge_fits = 4 * v > 3 * round_up(v, ker.row_step);
+    return short_side && !(packs_transposed_a && narrow_edge_fits);
 }
 
 // Grow-only, 64-byte aligned scratch owned by one thread.
@@ -165,10 +176,13 @@ void pack_a_t(const T* a, index_t rsa, index_t csa, index_t mc, index_t kc, T* d
             for (index_t p = 0; p < kc; ++p)
                 for (int r = 0; r < MR; ++r) dst[p * MR + r] = src[p * csa + r * rsa];
         } else {
+            // Zero the whole MR row first: a fixed-length fill is a few vector stores,
+            // where the ragged one became a `rep stos` per row (7 % of a float64
+            // 10-class product).
             for (index_t p = 0; p < kc; ++p) {
+                for (int r = 0; r < MR; ++r) dst[p * MR + r] = T(0);
                 for (index_t r = 0; r < mr; ++r)
                     dst[p * MR + r] = src[p * csa + r * rsa];
-                for (index_t r = mr; r < MR; ++r) dst[p * MR + r] = T(0);
             }
         }
     }
@@ -184,9 +198,9 @@ void pack_b_t(const T* b, index_t rsb, index_t csb, index_t kc, index_t nc, T* d
                 for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[p * rsb + j * csb];
         } else {
             for (index_t p = 0; p < kc; ++p) {
+                for (int j = 0; j < NR; ++j) dst[p * NR + j] = T(0);
                 for (index_t j = 0; j < nr; ++j)
                     dst[p * NR + j] = src[p * rsb + j * csb];
-                for (index_t j = nr; j < NR; ++j) dst[p * NR + j] = T(0);
             }
         }
     }
@@ -573,9 +587,9 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
 
     // Orient so that C's unit-stride dimension is the vector dimension: a row-major C
     // is computed as C^T = B^T A^T - unless that would put a short side on the vector
-    // dimension (see short_vector_side).
-    const bool swap = c.col_stride == 1 && c.row_stride != 1 &&
-                      !short_vector_side(c.cols, c.rows, ker.mr);
+    // dimension (see keeps_short_side).
+    const bool swap =
+        c.col_stride == 1 && c.row_stride != 1 && !keeps_short_side(a, c, ker);
     const MatrixView<const T> oa = swap ? b.transposed() : a;
     const MatrixView<const T> ob = swap ? a.transposed() : b;
     const MatrixView<T> oc = swap ? c.transposed() : c;

@@ -22,6 +22,7 @@ struct OpsF32 {
     using V = __m256;
     static constexpr int L = 8;
     static constexpr bool kMasked = true;
+    static constexpr bool kHalf = false;
     static V load(const T* p) { return _mm256_loadu_ps(p); }
     static void store(T* p, V v) { _mm256_storeu_ps(p, v); }
     static V set1(T x) { return _mm256_set1_ps(x); }
@@ -69,6 +70,7 @@ struct OpsF64 {
     using V = __m256d;
     static constexpr int L = 4;
     static constexpr bool kMasked = true;
+    static constexpr bool kHalf = false;
     static V load(const T* p) { return _mm256_loadu_pd(p); }
     static void store(T* p, V v) { _mm256_storeu_pd(p, v); }
     static V set1(T x) { return _mm256_set1_pd(x); }
@@ -114,11 +116,11 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 
 const KernelTable kTable = {
     "avx2",
-    {16, 6, 144, 4080, MLPCORE_TILES6(OpsF32), &pack_a_kmajor<OpsF32>,
-     &pack_b_kmajor<OpsF32, 6>, 64, &tall_kernel<OpsF32, 8>, 32,
+    {16, 6, tile_row_step<OpsF32>(), 144, 4080, MLPCORE_TILES6(OpsF32),
+     &pack_a_kmajor<OpsF32>, &pack_b_kmajor<OpsF32, 6>, 64, &tall_kernel<OpsF32, 8>, 32,
      &tall_kmajor_kernel<OpsF32, 4>, &gemv_rows<OpsF32, 8>},
-    {8, 6, 96, 4080, MLPCORE_TILES6(OpsF64), &pack_a_kmajor<OpsF64>,
-     &pack_b_kmajor<OpsF64, 6>, 32, &tall_kernel<OpsF64, 8>, 16,
+    {8, 6, tile_row_step<OpsF64>(), 96, 4080, MLPCORE_TILES6(OpsF64),
+     &pack_a_kmajor<OpsF64>, &pack_b_kmajor<OpsF64, 6>, 32, &tall_kernel<OpsF64, 8>, 16,
      &tall_kmajor_kernel<OpsF64, 4>, &gemv_rows<OpsF64, 4>},
     &probe_f32,
     &probe_f64,

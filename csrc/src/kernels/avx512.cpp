@@ -8,9 +8,12 @@
 // L1 where a 12-wide one (18 / 24 KB) did not: against 2 x 12 tiles, paired in
 // alternated processes, float64 squares 1.03-1.08x, float32 squares 1.02-1.07x, whole
 // training at 1 thread +0-3 % (batch 32 / 512).
-// Masked edges (mask registers), the transposing packers and the batch-1 kernels are
-// the AVX2 file's templates over 16 x 16 / 8 x 8 zmm transposes. Both paths fuse every
-// multiply-add and block K identically (gemm_driver.hpp), so they give the same bits.
+// An edge tile of at most 12 (float32 24) rows runs its second vector at half width
+// (ymm: one 256-bit unit where a zmm FMA takes both), so 10 float64 classes cost 12
+// lanes' issue slots, not 16. Masked edges (mask registers), the transposing packers
+// and the batch-1 kernels are the AVX2 file's templates over 16 x 16 / 8 x 8 zmm
+// transposes. Both paths fuse every multiply-add and block K identically
+// (gemm_driver.hpp), so they give the same bits.
 #include <immintrin.h>
 
 #include <cstring>
@@ -51,6 +54,17 @@ struct OpsF32 {
     static V madd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
     static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
     static V add(V a, V b) { return _mm512_add_ps(a, b); }
+    // Half vectors: ymm instructions on the zmm registers' low halves (the casts are
+    // free), one 256-bit FMA unit each on Zen 4 where a zmm FMA takes two.
+    static constexpr bool kHalf = true;
+    static V load_half(const T* p) {
+        return _mm512_zextps256_ps512(_mm256_loadu_ps(p));
+    }
+    static V madd_half(V a, V b, V c) {
+        return _mm512_zextps256_ps512(_mm256_fmadd_ps(_mm512_castps512_ps256(a),
+                                                      _mm512_castps512_ps256(b),
+                                                      _mm512_castps512_ps256(c)));
+    }
     // The first n <= 16 lanes (the rest zero / untouched): masked-out lanes are never
     // accessed, so they may lie past the end of an array.
     static __mmask16 mask(int n) { return static_cast<__mmask16>((1u << n) - 1u); }
@@ -94,6 +108,15 @@ struct OpsF64 {
     static V madd(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
     static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
     static V add(V a, V b) { return _mm512_add_pd(a, b); }
+    static constexpr bool kHalf = true;
+    static V load_half(const T* p) {
+        return _mm512_zextpd256_pd512(_mm256_loadu_pd(p));
+    }
+    static V madd_half(V a, V b, V c) {
+        return _mm512_zextpd256_pd512(_mm256_fmadd_pd(_mm512_castpd512_pd256(a),
+                                                      _mm512_castpd512_pd256(b),
+                                                      _mm512_castpd512_pd256(c)));
+    }
     // The first n <= 8 lanes (the rest zero / untouched); masked-out lanes are never
     // accessed.
     static __mmask8 mask(int n) { return static_cast<__mmask8>((1u << n) - 1u); }
@@ -128,11 +151,11 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 
 const KernelTable kTable = {
     "avx512",
-    {32, 6, 384, 4080, MLPCORE_TILES6(OpsF32), &pack_a_kmajor<OpsF32>,
-     &pack_b_kmajor<OpsF32, 6>, 128, &tall_kernel<OpsF32, 8>, 32,
-     &tall_kmajor_kernel<OpsF32, 2>, &gemv_rows_or_regs<OpsF32, 8>},
-    {16, 6, 256, 2040, MLPCORE_TILES6(OpsF64), &pack_a_kmajor<OpsF64>,
-     &pack_b_kmajor<OpsF64, 6>, 64, &tall_kernel<OpsF64, 8>, 16,
+    {32, 6, tile_row_step<OpsF32>(), 384, 4080, MLPCORE_TILES6(OpsF32),
+     &pack_a_kmajor<OpsF32>, &pack_b_kmajor<OpsF32, 6>, 128, &tall_kernel<OpsF32, 8>,
+     32, &tall_kmajor_kernel<OpsF32, 2>, &gemv_rows_or_regs<OpsF32, 8>},
+    {16, 6, tile_row_step<OpsF64>(), 256, 2040, MLPCORE_TILES6(OpsF64),
+     &pack_a_kmajor<OpsF64>, &pack_b_kmajor<OpsF64, 6>, 64, &tall_kernel<OpsF64, 8>, 16,
      &tall_kmajor_kernel<OpsF64, 2>, &gemv_rows_or_regs<OpsF64, 4>},
     &probe_f32,
     &probe_f64,

@@ -51,7 +51,11 @@ inline constexpr int kMaxNR = 16;
 
 template <class T>
 struct GemmKernel {
-    int mr, nr;      // register tile
+    int mr, nr;  // register tile
+    // A tile of m < mr rows runs only the vectors (or, where the ISA has cheaper
+    // half-width multiply-adds, half vectors) its rows reach: it costs about as
+    // round_up(m, row_step) rows.
+    int row_step;
     index_t mc, nc;  // cache blocks (multiples of mr / nr)
     // tile[w] computes w <= nr columns of a B micro-panel packed nr wide (args->n
     // <= w); tile[nr] is the full tile. Entries past nr are null.

@@ -6,7 +6,10 @@
 //   V load(const T*), void store(T*, V) (unaligned), V set1(T), V zero(),
 //   V madd(V a, V b, V c) = a * b + c (fused on FMA ISAs), V mul(V, V), V add(V, V),
 //   bool kMasked: whether V load_n(const T*, int n) / store_n(T*, V, int n) exist
-//   (the first n <= L lanes; the others are never accessed); and, where the batch-1
+//   (the first n <= L lanes; the others are never accessed); bool kHalf: whether
+//   V load_half(const T*) (the first L / 2 lanes; the others unspecified) and
+//   V madd_half(V, V, V) (madd on the first L / 2 lanes, cheaper than a full one; the
+//   others unspecified) exist; and, where the batch-1
 //   kernels below are instantiated, load_transposed(const T* a, index_t lda, V (&)[L],
 //   int rows = L) (col[q] lane i = a[i * lda + q]; rows past `rows` are not read).
 // Every instantiation therefore has internal linkage in an ISA-specific namespace: no
@@ -14,6 +17,55 @@
 // §3.3). Includes nothing and uses no STL.
 
 #define MLPCORE_FORCE_INLINE inline __attribute__((always_inline))
+
+// The vectors of a 2-vector tile's rows that the multiply-adds cover: half = the low
+// half of the first, one_and_half = the first and the low half of the second (Ops with
+// kHalf: a half-width multiply-add costs half a full one's issue slots, as on Zen 4's
+// 256-bit units running 512-bit vectors).
+enum class TileRows { half, one, one_and_half, two };
+
+// The k loop of tile_kernel: c0 / c1 (NC accumulators each) += A's rows times B's
+// broadcast values for p < kc. Lanes outside the covered rows keep unspecified values;
+// each covered lane is the same sequential multiply-add chain whatever the coverage.
+template <class Ops, int NC, TileRows R>
+MLPCORE_FORCE_INLINE void tile_sums(const TileArgs<typename Ops::T>& t,
+                                    typename Ops::V (&c0)[NC],
+                                    typename Ops::V (&c1)[NC]) {
+    using T = typename Ops::T;
+    using V = typename Ops::V;
+    constexpr int L = Ops::L;
+    const T* a = t.a;
+    const T* b = t.b;
+    const index_t lda = t.lda, rsb = t.rsb;
+    index_t boff[NC];
+#pragma GCC unroll 16
+    for (int j = 0; j < NC; ++j) boff[j] = j * t.csb;
+#pragma GCC unroll 4
+    for (index_t p = 0; p < t.kc; ++p) {
+        V a0, a1;
+        if constexpr (R == TileRows::half) {
+            a0 = Ops::load_half(a);
+        } else {
+            a0 = Ops::load(a);
+        }
+        if constexpr (R == TileRows::one_and_half) a1 = Ops::load_half(a + L);
+        if constexpr (R == TileRows::two) a1 = Ops::load(a + L);
+#pragma GCC unroll 16
+        for (int j = 0; j < NC; ++j) {
+            const V bj = Ops::set1(b[boff[j]]);
+            if constexpr (R == TileRows::half) {
+                c0[j] = Ops::madd_half(a0, bj, c0[j]);
+            } else {
+                c0[j] = Ops::madd(a0, bj, c0[j]);
+            }
+            if constexpr (R == TileRows::one_and_half)
+                c1[j] = Ops::madd_half(a1, bj, c1[j]);
+            if constexpr (R == TileRows::two) c1[j] = Ops::madd(a1, bj, c1[j]);
+        }
+        a += lda;
+        b += rsb;
+    }
+}
 
 // The MR x NC tile (MR = 2 vectors) described by TileArgs in kernel_table.hpp, for a
 // B micro-panel NR wide (NC <= NR columns computed: narrow products such as batch 1
@@ -52,24 +104,22 @@ void tile_kernel(const TileArgs<typename Ops::T>* args) {
         }
     }
 
-    const T* a = t.a;
-    const T* b = t.b;
-    const index_t lda = t.lda, rsb = t.rsb;
-    index_t boff[NC];
-#pragma GCC unroll 16
-    for (int j = 0; j < NC; ++j) boff[j] = j * t.csb;
-#pragma GCC unroll 4
-    for (index_t p = 0; p < t.kc; ++p) {
-        const V a0 = Ops::load(a);
-        const V a1 = Ops::load(a + L);
-#pragma GCC unroll 16
-        for (int j = 0; j < NC; ++j) {
-            const V bj = Ops::set1(b[boff[j]]);
-            c0[j] = Ops::madd(a0, bj, c0[j]);
-            c1[j] = Ops::madd(a1, bj, c1[j]);
+    // Rows past m need no multiply-add: an edge tile (e.g. 10 classes on the vector
+    // side) runs only the vectors its rows reach.
+    if constexpr (Ops::kHalf) {
+        if (t.m <= L / 2) {
+            tile_sums<Ops, NC, TileRows::half>(t, c0, c1);
+        } else if (t.m <= L) {
+            tile_sums<Ops, NC, TileRows::one>(t, c0, c1);
+        } else if (t.m <= L + L / 2) {
+            tile_sums<Ops, NC, TileRows::one_and_half>(t, c0, c1);
+        } else {
+            tile_sums<Ops, NC, TileRows::two>(t, c0, c1);
         }
-        a += lda;
-        b += rsb;
+    } else if (t.m <= L) {
+        tile_sums<Ops, NC, TileRows::one>(t, c0, c1);
+    } else {
+        tile_sums<Ops, NC, TileRows::two>(t, c0, c1);
     }
 
     const V va = Ops::set1(t.alpha);
@@ -398,6 +448,12 @@ double fma_probe(long iters, typename Ops::T* sink) {
     for (int q = 0; q < Ops::L; ++q) total = total + lanes[q];
     *sink = total;
     return 2.0 * kChains * Ops::L * static_cast<double>(iters);
+}
+
+// GemmKernel::row_step of tile_kernel<Ops, ...>.
+template <class Ops>
+constexpr int tile_row_step() {
+    return Ops::kHalf ? Ops::L / 2 : Ops::L;
 }
 
 // Tables of tile kernels indexed by the number of columns computed (entry 0 unused).
