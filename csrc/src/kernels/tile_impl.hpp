@@ -8,8 +8,9 @@
 //   bool kMasked: whether V load_n(const T*, int n) / store_n(T*, V, int n) exist
 //   (the first n <= L lanes; the others are never accessed); bool kHalf: whether
 //   V load_half(const T*) (the first L / 2 lanes; the others unspecified) and
-//   V madd_half(V, V, V) (madd on the first L / 2 lanes, cheaper than a full one; the
-//   others unspecified) exist; and, where the batch-1
+//   V madd_half_set1(V a, const T* b, V c) (a * b + c on the first L / 2 lanes with
+//   *b broadcast, cheaper than a full madd; the others unspecified) exist; and, where
+//   the batch-1
 //   kernels below are instantiated, load_transposed(const T* a, index_t lda, V (&)[L],
 //   int rows = L) (col[q] lane i = a[i * lda + q]; rows past `rows` are not read).
 // Every instantiation therefore has internal linkage in an ISA-specific namespace: no
@@ -52,15 +53,16 @@ MLPCORE_FORCE_INLINE void tile_sums(const TileArgs<typename Ops::T>& t,
         if constexpr (R == TileRows::two) a1 = Ops::load(a + L);
 #pragma GCC unroll 16
         for (int j = 0; j < NC; ++j) {
-            const V bj = Ops::set1(b[boff[j]]);
+            const T* bj = b + boff[j];
             if constexpr (R == TileRows::half) {
-                c0[j] = Ops::madd_half(a0, bj, c0[j]);
+                c0[j] = Ops::madd_half_set1(a0, bj, c0[j]);
             } else {
-                c0[j] = Ops::madd(a0, bj, c0[j]);
+                const V vb = Ops::set1(*bj);
+                c0[j] = Ops::madd(a0, vb, c0[j]);
+                if constexpr (R == TileRows::one_and_half)
+                    c1[j] = Ops::madd_half_set1(a1, bj, c1[j]);
+                if constexpr (R == TileRows::two) c1[j] = Ops::madd(a1, vb, c1[j]);
             }
-            if constexpr (R == TileRows::one_and_half)
-                c1[j] = Ops::madd_half(a1, bj, c1[j]);
-            if constexpr (R == TileRows::two) c1[j] = Ops::madd(a1, bj, c1[j]);
         }
         a += lda;
         b += rsb;
