@@ -37,11 +37,16 @@ constexpr int kMaxWorkers = 255;
 class Pool {
 public:
     void run(int n, int threads, void (*fn)(void*, int), void* ctx) {
-        std::unique_lock<std::mutex> busy(call_mtx_, std::try_to_lock);
-        if (!busy.owns_lock() || in_worker_) {
+        if (in_job_) {  // called from inside a part: this thread is the pool's already
             serial(n, fn, ctx);
             return;
         }
+        std::unique_lock<std::mutex> busy(call_mtx_, std::try_to_lock);
+        if (!busy.owns_lock()) {
+            serial(n, fn, ctx);
+            return;
+        }
+        const InJob caller_in_job;
         grow(std::min(std::min(threads, n) - 1, kMaxWorkers));
         // A worker still leaving the previous job may claim a part of this one: the
         // claim word carries the part count, and the job's fields are published by
@@ -112,7 +117,7 @@ private:
     }
 
     void loop() {
-        in_worker_ = true;
+        in_job_ = true;
         std::uint64_t seen = generation_.load(std::memory_order_acquire);
         for (;;) {
             const auto until = std::chrono::steady_clock::now() + kSpin;
@@ -132,7 +137,14 @@ private:
         }
     }
 
-    static thread_local bool in_worker_;
+    // Whether this thread runs parts now (a worker always; a caller inside run()).
+    static thread_local bool in_job_;
+    struct InJob {
+        InJob() noexcept { in_job_ = true; }
+        ~InJob() { in_job_ = false; }
+        InJob(const InJob&) = delete;
+        InJob& operator=(const InJob&) = delete;
+    };
     std::mutex call_mtx_;
     std::mutex m_;
     std::condition_variable cv_work_, cv_done_;
@@ -145,7 +157,7 @@ private:
     std::exception_ptr error_;
 };
 
-thread_local bool Pool::in_worker_ = false;
+thread_local bool Pool::in_job_ = false;
 
 // SingleThreadScopes alive on this thread.
 thread_local int t_single_thread_scopes = 0;
