@@ -4,23 +4,23 @@
 // load_n / store_n and load_transposed required). They fill the kernel table's
 // optional pack_a_kmajor / pack_b_kmajor entries.
 
-// One 2L-row panel of a K-contiguous A, L x L blocks through the register transpose.
-template <class Ops>
+// One MR-row panel of a K-contiguous A, L x L blocks through the register transpose.
+template <class Ops, int MR = 2 * Ops::L>
 void pack_a_kmajor(const typename Ops::T* a, index_t rsa, index_t kc,
                    typename Ops::T* dst) {
     using V = typename Ops::V;
     constexpr int L = Ops::L;
+    static_assert(MR % L == 0, "a panel is whole blocks");
     index_t p0 = 0;
     for (; p0 + L <= kc; p0 += L) {
-        for (int h = 0; h < 2; ++h) {
+        for (int h = 0; h < MR / L; ++h) {
             V col[L];
             Ops::load_transposed(a + L * h * rsa + p0, rsa, col);
-            for (int q = 0; q < L; ++q)
-                Ops::store(dst + (p0 + q) * 2 * L + L * h, col[q]);
+            for (int q = 0; q < L; ++q) Ops::store(dst + (p0 + q) * MR + L * h, col[q]);
         }
     }
     for (; p0 < kc; ++p0)
-        for (int r = 0; r < 2 * L; ++r) dst[p0 * 2 * L + r] = a[r * rsa + p0];
+        for (int r = 0; r < MR; ++r) dst[p0 * MR + r] = a[r * rsa + p0];
 }
 
 // One micro-panel (w <= NR columns, NR apart) of a K-contiguous B (B(p, j) =
