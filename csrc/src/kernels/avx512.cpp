@@ -10,15 +10,14 @@
 // training at 1 thread +0-3 % (batch 32 / 512).
 // An edge tile of at most 12 (float32 24) rows runs its second vector at half width
 // (ymm: one 256-bit unit where a zmm FMA takes both), so 10 float64 classes cost 12
-// lanes' issue slots, not 16. Masked edges (mask registers), the transposing packers
-// and the batch-1 kernels are the AVX2 file's templates over 16 x 16 / 8 x 8 zmm
-// transposes - except the float32 packers, which keep the AVX2 file's 8 x 8 ymm
-// transposes (ymm_ops.hpp): Zen 4 issues two ymm shuffles per cycle and one zmm
-// shuffle, and the float32 forwards ran 1.03-1.07x as fast with them (784 x 256,
-// 256 x 128, 128 x 10 at batch 32-512, paired in alternated processes; float64's
-// 8 x 8 zmm transpose, a third lighter, stays: its ymm one ran 0.97-0.99x). Both
-// paths fuse every multiply-add and block K identically (gemm_driver.hpp), so they
-// give the same bits.
+// lanes' issue slots, not 16. Masked edges use mask registers. The register
+// transposes of the float32 packers and of both batch-1 input-gradient kernels are
+// the AVX2 file's ymm ones (ymm_ops.hpp): Zen 4 issues two ymm shuffles per cycle and
+// one zmm shuffle, and, paired in alternated processes, the float32 forwards ran
+// 1.03-1.07x and batch-1 dY W^T 1.16-1.19x (float32) / 1.03-1.18x (float64) as fast
+// as through 16 x 16 / 8 x 8 zmm transposes. The float64 packers keep the 8 x 8 zmm
+// transpose (their ymm one ran 0.97-0.99x). Both paths fuse every multiply-add and
+// block K identically (gemm_driver.hpp), so they give the same bits.
 #include <immintrin.h>
 
 #include <cstring>
@@ -34,8 +33,7 @@ namespace mlpcore::kernels::avx512 {
 namespace {
 
 // Transposes the 4 x 4 matrix of 128-bit lanes the four vectors hold: lane l of x[k]
-// becomes lane k of x[l]. The last stage of both register transposes below (the
-// element type does not matter to a whole-lane shuffle).
+// becomes lane k of x[l]. The last stage of the float64 register transpose below.
 inline void transpose_lanes(__m512 (&x)[4]) {
     const __m512 v1 = _mm512_shuffle_f32x4(x[0], x[1], 0x88);
     const __m512 v2 = _mm512_shuffle_f32x4(x[0], x[1], 0xDD);
@@ -79,30 +77,6 @@ struct OpsF32 {
     static __mmask16 mask(int n) { return static_cast<__mmask16>((1u << n) - 1u); }
     static V load_n(const T* p, int n) { return _mm512_maskz_loadu_ps(mask(n), p); }
     static void store_n(T* p, V v, int n) { _mm512_mask_storeu_ps(p, mask(n), v); }
-    // col[q] (lane i) = a[i * lda + q] for a 16 x 16 block: interleave row pairs and
-    // quads inside each 128-bit lane (as AVX2 does), then gather the four 128-bit
-    // lanes of each column across the row quads (transpose_lanes). Only
-    // the first `rows` rows are read (lanes past them repeat the last row).
-    static void load_transposed(const T* a, index_t lda, V (&col)[16], int rows = 16) {
-        V r[16];
-        for (int i = 0; i < 16; ++i) r[i] = load(a + (i < rows ? i : rows - 1) * lda);
-        V u[16];  // u[4m + j], 128-bit lane l: column 4l + j of rows 4m..4m+3
-        for (int m = 0; m < 4; ++m) {
-            const V t0 = _mm512_unpacklo_ps(r[4 * m], r[4 * m + 1]);
-            const V t1 = _mm512_unpackhi_ps(r[4 * m], r[4 * m + 1]);
-            const V t2 = _mm512_unpacklo_ps(r[4 * m + 2], r[4 * m + 3]);
-            const V t3 = _mm512_unpackhi_ps(r[4 * m + 2], r[4 * m + 3]);
-            u[4 * m] = _mm512_shuffle_ps(t0, t2, 0x44);
-            u[4 * m + 1] = _mm512_shuffle_ps(t0, t2, 0xEE);
-            u[4 * m + 2] = _mm512_shuffle_ps(t1, t3, 0x44);
-            u[4 * m + 3] = _mm512_shuffle_ps(t1, t3, 0xEE);
-        }
-        for (int j = 0; j < 4; ++j) {
-            V x[4] = {u[j], u[4 + j], u[8 + j], u[12 + j]};
-            transpose_lanes(x);
-            for (int l = 0; l < 4; ++l) col[4 * l + j] = x[l];
-        }
-    }
 };
 
 struct OpsF64 {
@@ -166,11 +140,11 @@ const KernelTable kTable = {
     "avx512",
     {32, 6, tile_row_step<OpsF32>(), 384, 4080, MLPCORE_TILES6(OpsF32),
      &pack_a_kmajor<ymm::OpsF32, 32>, &pack_b_kmajor<ymm::OpsF32, 6>, 128,
-     &tall_kernel<OpsF32, 8>, 32, &tall_kmajor_kernel<OpsF32, 2>,
+     &tall_kernel<OpsF32, 8>, 32, &tall_kmajor_kernel<ymm::OpsF32, 4>,
      &gemv_rows_or_regs<OpsF32, 8>},
     {16, 6, tile_row_step<OpsF64>(), 256, 2040, MLPCORE_TILES6(OpsF64),
      &pack_a_kmajor<OpsF64>, &pack_b_kmajor<OpsF64, 6>, 64, &tall_kernel<OpsF64, 8>, 16,
-     &tall_kmajor_kernel<OpsF64, 2>, &gemv_rows_or_regs<OpsF64, 4>},
+     &tall_kmajor_kernel<ymm::OpsF64, 4>, &gemv_rows_or_regs<OpsF64, 4>},
     &probe_f32,
     &probe_f64,
     &max_magnitude_bits<float, std::int32_t>,

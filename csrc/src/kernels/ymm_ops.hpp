@@ -1,6 +1,7 @@
 // The AVX2 vector operations (ymm: 8 float32 / 4 float64 lanes) for tile_impl.hpp and
 // pack_impl.hpp (no include guard on purpose): included inside avx2.cpp's namespace,
-// and inside avx512.cpp's (as ymm::OpsF32) for its float32 packers (see there).
+// and inside avx512.cpp's (as ymm::OpsF32 / OpsF64) for its float32 packers and its
+// batch-1 input-gradient kernels (see there).
 
 struct OpsF32 {
     using T = float;
