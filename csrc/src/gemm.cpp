@@ -12,8 +12,9 @@
 // A; through the ISA's SIMD transpose when B is contiguous along K) unless M is short
 // (<= 2 MR, e.g. a 10-class output layer), where the kernel broadcasts B straight from
 // the caller's memory. A is read in place when it is contiguous along M and N is small
-// (<= 64: the z = x W case at small batch, where packing the weights would cost as much
-// as the product); otherwise, and for the ragged last MR panel, it is packed - through
+// (<= 64, or 128 for panels too large for L1: the z = x W case at small batch, where
+// packing the weights would cost as much as the product); otherwise, and for the
+// ragged last MR panel, it is packed - through
 // the ISA's SIMD transpose when A is contiguous along K (the input-gradient product dY
 // W^T). Packing absorbs transposes and any strides. Buffers are thread-local, 64-byte
 // aligned and grow-only. A single column (batch 1) runs the ISA's matrix-vector
@@ -67,8 +68,12 @@ constexpr index_t kShortK = 128;
 // multiply-adds.
 constexpr double kGemvWorkPerThread = 100000.0;
 
-// Largest N for which A is read in place (see gemm_serial).
+// Largest N for which A is read in place (see reads_a_in_place), and for panels too
+// large for L1 whose rows do not share one L1 set.
 constexpr index_t kDirectMaxN = 64;
+constexpr index_t kDirectMaxNWide = 128;
+// Bytes per L1 way (32 KiB, 8-way): addresses this far apart share a set.
+constexpr index_t kL1SetBytes = 4096;
 // Column strides (bytes) that alias in a 32 KiB 8-way L1 (64 sets x 64 B: one set per
 // 4 KiB; a multiple of 1 KiB reaches at most four sets).
 constexpr index_t kL1AliasBytes = 1024;
@@ -417,15 +422,20 @@ void gemv_kmajor(const Problem<T>& pr, const GemmKernel<T>& ker) {
 // L1 then, so this only pays where an MR x KC panel fits L1 with room for B: the
 // AVX-512 panels (48 KB float32, 32 KB float64) do not, and reading their weights in
 // place was 1.09-1.17x as fast at batch 32-64 (784x256, float32 and float64, 1 and 2
-// threads, paired on Zen 4), the same at batch >= 128.
+// threads, paired on Zen 4). Those panels are read in place up to kDirectMaxNWide
+// columns, unless their rows are a whole number of 4 KiB apart (one L1 set): forwards
+// at batch 128 ran 1.03-1.05x as fast (784x512, 784x256, 256x128, float32 and
+// float64), 4 KiB-aliased ones 0.96-0.98x (float32 784x1024, float64 784x512).
 template <class T>
 bool reads_a_in_place(const Problem<T>& pr, index_t n, const GemmKernel<T>& ker) {
+    const index_t row_bytes = pr.csa * static_cast<index_t>(sizeof(T));
     const bool panel_fits_l1 =
         ker.mr * gemm_kc<T>() * static_cast<index_t>(sizeof(T)) <= kL1PackedPanelBytes;
     const bool l1_aliased =
-        panel_fits_l1 && n >= kAliasedPackMinN &&
-        pr.csa * static_cast<index_t>(sizeof(T)) % kL1AliasBytes == 0;
-    return pr.rsa == 1 && n <= kDirectMaxN && !l1_aliased;
+        panel_fits_l1 && n >= kAliasedPackMinN && row_bytes % kL1AliasBytes == 0;
+    const index_t max_n =
+        panel_fits_l1 || row_bytes % kL1SetBytes == 0 ? kDirectMaxN : kDirectMaxNWide;
+    return pr.rsa == 1 && n <= max_n && !l1_aliased;
 }
 
 // One thread's whole (sub)problem; m, n, k > 0.
