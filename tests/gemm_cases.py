@@ -111,6 +111,9 @@ def grid(quick: bool = False) -> Iterator[dict[str, Any]]:
         for m in [*range(1, 15), 31, 32, 33, 65]:
             for k in (5, 8, 29):
                 yield dict(m=m, n=40, k=k, dtype=dtype)
+        # ... weights read in place up to 128 columns (AVX-512 panels), ragged rows
+        for m in (65, 100, 128):
+            yield dict(m=m, n=70, k=300, dtype=dtype)
         # ... and weights whose rows are 1 or 2 KiB apart (packed from 32 rows of x on,
         # read in place below).
         for row_bytes in (1024, 2048):
