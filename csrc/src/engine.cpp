@@ -47,32 +47,11 @@ void column_sums(MatrixView<const T> d, MatrixView<T> gb) {
     }
 }
 
-// c (k, o) <- alpha (a^T d) + beta c for a (1, k) and d (1, o): gemm.hpp's arithmetic
-// for an inner dimension of one (each sum is the single product a_p d_j), as one pass
-// over c's rows; beta == 0 never reads c.
-template <class T>
-void outer_update(MatrixView<const T> a, const T* d, T alpha, T beta, MatrixView<T> c) {
-    const index_t o = c.cols;
-    for (index_t p = 0; p < c.rows; ++p) {
-        const T ap = a(0, p);
-        T* __restrict cr = c.row_ptr(p);
-        if (beta == T(0)) {
-            for (index_t j = 0; j < o; ++j) cr[j] = alpha * (ap * d[j]);
-        } else {
-            for (index_t j = 0; j < o; ++j) cr[j] = alpha * (ap * d[j]) + beta * cr[j];
-        }
-    }
-}
-
-// gemm(alpha, a^T, d, beta, c) with the batch-of-one shortcut above.
+// c <- alpha a^T d + beta c (the weight gradient, or the fused update).
 template <class T>
 void weight_product(T alpha, MatrixView<const T> a, MatrixView<const T> d, T beta,
                     MatrixView<T> c) {
-    if (a.rows == 1 && d.col_stride == 1 && c.col_stride == 1) {
-        outer_update<T>(a, d.data, alpha, beta, c);
-    } else {
-        gemm<T>(alpha, a.transposed(), d, beta, c);
-    }
+    gemm<T>(alpha, a.transposed(), d, beta, c);
 }
 
 template <class T>

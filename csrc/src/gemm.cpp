@@ -453,6 +453,12 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
         gemv_kmajor(pr, ker);
         return;
     }
+    if (k == 1 && pr.rsc == 1 && pr.rsa == 1 && ker.rank1 != nullptr) {
+        // An outer product: no packing, one pass over C.
+        ker.rank1(m, n, pr.alpha, pr.a, pr.b, pr.csb, pr.beta, pr.c, pr.csc);
+        run_epilogue(pr, 0, 0, m, n);
+        return;
+    }
     const bool direct = reads_a_in_place(pr, n, ker);
     // A single column streams A once: short K chunks make the tiles sweep A row by
     // row (sequential memory) instead of column strip by strip. Partial sums are

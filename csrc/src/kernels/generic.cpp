@@ -64,9 +64,11 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 const KernelTable kTable = {
     "generic",
     {2 * OpsF32::L, 4, tile_row_step<OpsF32>(), 128, 4096, MLPCORE_TILES4(OpsF32),
-     nullptr, nullptr, 4 * OpsF32::L, &tall_kernel<OpsF32, 4>, 0, nullptr, nullptr},
+     nullptr, nullptr, 4 * OpsF32::L, &tall_kernel<OpsF32, 4>, 0, nullptr, nullptr,
+     &rank1_kernel<OpsF32>},
     {2 * OpsF64::L, 4, tile_row_step<OpsF64>(), 128, 4096, MLPCORE_TILES4(OpsF64),
-     nullptr, nullptr, 4 * OpsF64::L, &tall_kernel<OpsF64, 4>, 0, nullptr, nullptr},
+     nullptr, nullptr, 4 * OpsF64::L, &tall_kernel<OpsF64, 4>, 0, nullptr, nullptr,
+     &rank1_kernel<OpsF64>},
     &probe_f32,
     &probe_f64,
     &max_magnitude_bits<float, std::int32_t>,

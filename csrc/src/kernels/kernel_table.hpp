@@ -86,6 +86,12 @@ struct GemmKernel {
     // row. Null: the tall kernel instead.
     void (*gemv_rows)(const T* a, index_t lda, const T* b, index_t rsb, index_t m,
                       index_t k, T* y);
+    // The product with an inner dimension of one (an outer product: the weight gradient
+    // of a batch of one), rounded as the tiles round it: for i < m, j < n,
+    //   c[i + j * csc] = alpha * (a[i] * b[j * csb]) [+ beta * c[i + j * csc]]
+    // (the single product, then alpha, then beta C added; beta == 0 never reads C).
+    void (*rank1)(index_t m, index_t n, T alpha, const T* a, const T* b, index_t csb,
+                  T beta, T* c, index_t csc);
 };
 
 struct KernelTable {

@@ -452,6 +452,44 @@ double fma_probe(long iters, typename Ops::T* sink) {
     return 2.0 * kChains * Ops::L * static_cast<double>(iters);
 }
 
+// GemmKernel::rank1: whole vectors down each column of C, the last one masked (or
+// element by element where Ops has no masks). One multiply per element as in the tiles
+// (fma(a, b, 0) is the rounded product), then alpha and beta C as their final store.
+template <class Ops>
+void rank1_kernel(index_t m, index_t n, typename Ops::T alpha, const typename Ops::T* a,
+                  const typename Ops::T* b, index_t csb, typename Ops::T beta,
+                  typename Ops::T* c, index_t csc) {
+    using T = typename Ops::T;
+    using V = typename Ops::V;
+    constexpr int L = Ops::L;
+    const V va = Ops::set1(alpha), vbeta = Ops::set1(beta);
+    const bool add_c = beta != T(0);
+    for (index_t j = 0; j < n; ++j) {
+        const T bj = b[j * csb];
+        const V vb = Ops::set1(bj);
+        T* cj = c + j * csc;
+        index_t i = 0;
+        for (; i + L <= m; i += L) {
+            V r = Ops::mul(va, Ops::mul(Ops::load(a + i), vb));
+            if (add_c) r = Ops::add(r, Ops::mul(vbeta, Ops::load(cj + i)));
+            Ops::store(cj + i, r);
+        }
+        if (i == m) continue;
+        if constexpr (Ops::kMasked) {
+            const int w = static_cast<int>(m - i);
+            V r = Ops::mul(va, Ops::mul(Ops::load_n(a + i, w), vb));
+            if (add_c) r = Ops::add(r, Ops::mul(vbeta, Ops::load_n(cj + i, w)));
+            Ops::store_n(cj + i, r, w);
+        } else {
+            for (; i < m; ++i) {
+                T r = alpha * (a[i] * bj);
+                if (add_c) r = r + beta * cj[i];
+                cj[i] = r;
+            }
+        }
+    }
+}
+
 // GemmKernel::row_step of tile_kernel<Ops, ...>.
 template <class Ops>
 constexpr int tile_row_step() {
