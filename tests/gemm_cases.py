@@ -174,11 +174,29 @@ FINGERPRINT = [
 ]
 
 
+def optimizer_steps(dtype: Any) -> list[np.ndarray]:
+    """One SGD, Nesterov and Adam step on 1000 values (vector tails included)."""
+    from mlpcore import _core
+
+    rng = np.random.default_rng(11)
+    p, g, m = (rng.standard_normal((1, 1003)).astype(dtype) for _ in range(3))
+    v = np.abs(rng.standard_normal((1, 1003))).astype(dtype)
+    p2, vel, p3 = p.copy(), m.copy(), p.copy()
+    _core.sgd_step(p, g, lr=0.1)
+    _core.momentum_step(p2, g, vel, lr=0.05, momentum=0.9, nesterov=True)
+    _core.adam_step(p3, g, m, v, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, step=3)
+    return [p, p2, vel, p3, m, v]
+
+
 def fingerprint() -> list[np.ndarray]:
-    return [
-        check(m, n, k, dt, trans_a=ta, trans_b=tb, seed=7)
-        for dt, m, n, k, ta, tb in FINGERPRINT
-    ]
+    return (
+        [
+            check(m, n, k, dt, trans_a=ta, trans_b=tb, seed=7)
+            for dt, m, n, k, ta, tb in FINGERPRINT
+        ]
+        + optimizer_steps(np.float32)
+        + optimizer_steps(np.float64)
+    )
 
 
 def main(save: str | None = None) -> None:

@@ -276,17 +276,7 @@ StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
                 const MatrixView<T> v = p.state_w[0];
                 weight_product<T>(T(1), input_of(l), act_view(d_[l], l, n),
                                   static_cast<T>(opt_.momentum), v);
-                for (index_t i = 0; i < p.w.rows; ++i) {
-                    T* pr = p.w.row_ptr(i);
-                    const T* vr = v.row_ptr(i);
-                    if (p.w.col_stride == 1 && v.col_stride == 1) {
-                        for (index_t j = 0; j < p.w.cols; ++j)
-                            pr[j] = pr[j] - lr * vr[j];
-                    } else {
-                        for (index_t j = 0; j < p.w.cols; ++j)
-                            p.w(i, j) = p.w(i, j) - lr * v(i, j);
-                    }
-                }
+                sgd_step<T>(p.w, v, opt_.lr);  // p - lr v: sgd's rule with g = v
                 momentum_step<T>(p.b, gb, p.state_b[0], opt_.lr, opt_.momentum, false);
             }
         }

@@ -3,11 +3,18 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
 
+#include "dispatch.hpp"
+#include "kernels/kernel_table.hpp"
 #include "mlpcore/errors.hpp"
 
 namespace mlpcore {
 namespace {
+
+using kernels::AdamScalars;
+
+#include "kernels/update_impl.hpp"
 
 template <class T, class U>
 void check_same_shape(const char* what, const MatrixView<T>& ref,
@@ -22,23 +29,31 @@ void check_same_shape(const char* what, const MatrixView<T>& ref,
 
 }  // namespace
 
-// Each step states its per-element rule once, as a lambda, and applies it to every row
-// twice over: through raw __restrict pointers when the row is contiguous (so the
-// compiler vectorizes it) or through the strided views otherwise - the same arithmetic,
-// so the same bits, either way.
+// Contiguous rows run the selected ISA's loops (kernels/update_impl.hpp, vectorized
+// with that ISA's widths, division and square root included); strided rows apply the
+// same rule objects element by element here - the same operations in the same order,
+// so the same bits either way.
+
+template <class T>
+const kernels::UpdateKernels<T>& update_kernels() {
+    if constexpr (std::is_same_v<T, float>) {
+        return detail::select_kernels().update_f32;
+    } else {
+        return detail::select_kernels().update_f64;
+    }
+}
 
 template <class T>
 void sgd_step(MatrixView<T> param, MatrixView<const T> grad, double lr) {
     check_same_shape("sgd_step: grad", param, grad);
     const T lr_t = static_cast<T>(lr);
-    const auto rule = [lr_t](T& p, T g) { p = p - lr_t * g; };
+    const kernels::UpdateKernels<T>& k = update_kernels<T>();
+    const SgdRule<T> rule{lr_t};
     for (index_t i = 0; i < param.rows; ++i) {
         const VectorView<T> p = param.row(i);
         const VectorView<const T> g = grad.row(i);
         if (p.stride == 1 && g.stride == 1) {
-            T* __restrict pd = p.data;
-            const T* __restrict gd = g.data;
-            for (index_t j = 0; j < p.size; ++j) rule(pd[j], gd[j]);
+            k.sgd(p.data, g.data, p.size, lr_t);
             continue;
         }
         for (index_t j = 0; j < p.size; ++j) rule(p[j], g[j]);
@@ -52,19 +67,14 @@ void momentum_step(MatrixView<T> param, MatrixView<const T> grad,
     check_same_shape("momentum_step: velocity", param, velocity);
     const T lr_t = static_cast<T>(lr);
     const T mu = static_cast<T>(momentum);
-    const auto rule = [lr_t, mu, nesterov](T& p, T g, T& v) {
-        v = mu * v + g;
-        p = p - lr_t * (nesterov ? g + mu * v : v);
-    };
+    const kernels::UpdateKernels<T>& k = update_kernels<T>();
+    const MomentumRule<T> rule{lr_t, mu, nesterov};
     for (index_t i = 0; i < param.rows; ++i) {
         const VectorView<T> p = param.row(i);
         const VectorView<const T> g = grad.row(i);
         const VectorView<T> v = velocity.row(i);
         if (p.stride == 1 && g.stride == 1 && v.stride == 1) {
-            T* __restrict pd = p.data;
-            const T* __restrict gd = g.data;
-            T* __restrict vd = v.data;
-            for (index_t j = 0; j < p.size; ++j) rule(pd[j], gd[j], vd[j]);
+            k.momentum(p.data, g.data, v.data, p.size, lr_t, mu, nesterov);
             continue;
         }
         for (index_t j = 0; j < p.size; ++j) rule(p[j], g[j], v[j]);
@@ -80,29 +90,24 @@ void adam_step(MatrixView<T> param, MatrixView<const T> grad, MatrixView<T> m,
     check_same_shape("adam_step: v", param, v);
     if (step < 1)
         throw ValueError("adam_step: step must be >= 1, got " + std::to_string(step));
-    const T lr_t = static_cast<T>(lr);
-    const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2);
-    const T omb1 = static_cast<T>(1.0 - beta1), omb2 = static_cast<T>(1.0 - beta2);
-    const T eps_t = static_cast<T>(eps);
     const double t = static_cast<double>(step);
-    const T bc1 = static_cast<T>(1.0 - std::pow(beta1, t));
-    const T bc2 = static_cast<T>(1.0 - std::pow(beta2, t));
-    const auto rule = [=](T& p, T g, T& mj, T& vj) {
-        mj = b1 * mj + omb1 * g;
-        vj = b2 * vj + omb2 * (g * g);
-        p = p - lr_t * (mj / bc1) / (std::sqrt(vj / bc2) + eps_t);
-    };
+    const kernels::AdamScalars<T> c{static_cast<T>(lr),
+                                    static_cast<T>(beta1),
+                                    static_cast<T>(beta2),
+                                    static_cast<T>(1.0 - beta1),
+                                    static_cast<T>(1.0 - beta2),
+                                    static_cast<T>(eps),
+                                    static_cast<T>(1.0 - std::pow(beta1, t)),
+                                    static_cast<T>(1.0 - std::pow(beta2, t))};
+    const kernels::UpdateKernels<T>& k = update_kernels<T>();
+    const AdamRule<T> rule{c};
     for (index_t i = 0; i < param.rows; ++i) {
         const VectorView<T> p = param.row(i);
         const VectorView<const T> g = grad.row(i);
         const VectorView<T> mr = m.row(i);
         const VectorView<T> vr = v.row(i);
         if (p.stride == 1 && g.stride == 1 && mr.stride == 1 && vr.stride == 1) {
-            T* __restrict pd = p.data;
-            const T* __restrict gd = g.data;
-            T* __restrict md = mr.data;
-            T* __restrict vd = vr.data;
-            for (index_t j = 0; j < p.size; ++j) rule(pd[j], gd[j], md[j], vd[j]);
+            k.adam(p.data, g.data, mr.data, vr.data, p.size, &c);
             continue;
         }
         for (index_t j = 0; j < p.size; ++j) rule(p[j], g[j], mr[j], vr[j]);

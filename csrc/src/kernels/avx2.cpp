@@ -6,6 +6,7 @@
 // micro-panel (KC x NR) a third of L1d.
 #include <immintrin.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "kernel_table.hpp"
@@ -17,9 +18,11 @@
 namespace mlpcore::kernels::avx2 {
 namespace {
 
+// The vector operations (OpsF32, OpsF64), then the templates instantiated with them.
 #include "pack_impl.hpp"
 #include "scan_impl.hpp"
 #include "tile_impl.hpp"
+#include "update_impl.hpp"
 #include "ymm_ops.hpp"
 
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
@@ -37,6 +40,8 @@ const KernelTable kTable = {
     &probe_f64,
     &max_magnitude_bits<float, std::int32_t>,
     &max_magnitude_bits<double, std::int64_t>,
+    MLPCORE_UPDATE_KERNELS(float),
+    MLPCORE_UPDATE_KERNELS(double),
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 // block K identically (gemm_driver.hpp), so they give the same bits.
 #include <immintrin.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "kernel_table.hpp"
@@ -128,6 +129,7 @@ struct OpsF64 {
 #include "pack_impl.hpp"
 #include "scan_impl.hpp"
 #include "tile_impl.hpp"
+#include "update_impl.hpp"
 
 namespace ymm {
 #include "ymm_ops.hpp"
@@ -150,6 +152,8 @@ const KernelTable kTable = {
     &probe_f64,
     &max_magnitude_bits<float, std::int32_t>,
     &max_magnitude_bits<double, std::int64_t>,
+    MLPCORE_UPDATE_KERNELS(float),
+    MLPCORE_UPDATE_KERNELS(double),
 };
 
 }  // namespace

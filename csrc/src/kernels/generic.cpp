@@ -5,6 +5,7 @@
 //
 // Tiles of 2 x 16-byte vectors x 4 broadcasts (8 x 4 f32, 4 x 4 f64): 8 accumulators
 // leave room for the temporaries of two-operand SSE arithmetic.
+#include <cmath>
 #include <cstring>
 
 #include "kernel_table.hpp"
@@ -57,6 +58,7 @@ using OpsF64 = VecOps<double>;
 
 #include "scan_impl.hpp"
 #include "tile_impl.hpp"
+#include "update_impl.hpp"
 
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
 double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sink); }
@@ -73,6 +75,8 @@ const KernelTable kTable = {
     &probe_f64,
     &max_magnitude_bits<float, std::int32_t>,
     &max_magnitude_bits<double, std::int64_t>,
+    MLPCORE_UPDATE_KERNELS(float),
+    MLPCORE_UPDATE_KERNELS(double),
 };
 
 }  // namespace

@@ -94,6 +94,21 @@ struct GemmKernel {
                   T beta, T* c, index_t csc);
 };
 
+// Adam's scalars for one step, in T (optim.hpp): correction1 = 1 - beta1^t and
+// correction2 = 1 - beta2^t, computed in double and then rounded.
+template <class T>
+struct AdamScalars {
+    T lr, beta1, beta2, one_minus_beta1, one_minus_beta2, eps, correction1, correction2;
+};
+
+// The optimizers' updates of n contiguous parameters (rules in update_impl.hpp).
+template <class T>
+struct UpdateKernels {
+    void (*sgd)(T* p, const T* g, index_t n, T lr);
+    void (*momentum)(T* p, const T* g, T* v, index_t n, T lr, T mu, bool nesterov);
+    void (*adam)(T* p, const T* g, T* m, T* v, index_t n, const AdamScalars<T>* c);
+};
+
 struct KernelTable {
     const char* name;  // "generic", "avx2", "avx512"
     GemmKernel<float> sgemm;
@@ -110,6 +125,8 @@ struct KernelTable {
                                  std::int32_t m);
     std::int64_t (*max_bits_f64)(const double* x, index_t n, index_t stride,
                                  std::int64_t m);
+    UpdateKernels<float> update_f32;
+    UpdateKernels<double> update_f64;
 };
 
 }  // namespace mlpcore::kernels
