@@ -137,8 +137,9 @@ def grid(quick: bool = False) -> Iterator[dict[str, Any]]:
                 yield dict(
                     m=m, n=n, k=k, dtype=dtype, trans_a=ta, trans_b=tb, beta=beta
                 )
+        # (k = 1: the rank-1 kernel over C^T, a masked last vector of its 33 rows)
         for alpha, beta in [(2.0, 0.0), (-0.5, 1.0), (1.0, 0.25), (0.0, 2.0)]:
-            for m, n, k in [(33, 20, 7), (70, 130, 600)]:
+            for m, n, k in [(33, 20, 7), (70, 130, 600), (20, 33, 1)]:
                 yield dict(m=m, n=n, k=k, dtype=dtype, alpha=alpha, beta=beta)
         for j, layout in enumerate(LAYOUTS):
             for ta, tb in trans:
@@ -175,17 +176,22 @@ FINGERPRINT = [
 
 
 def optimizer_steps(dtype: Any) -> list[np.ndarray]:
-    """One SGD, Nesterov and Adam step on 1000 values (vector tails included)."""
+    """One SGD, heavy-ball, Nesterov and Adam step on 1003 values (vector tails
+    included)."""
     from mlpcore import _core
 
     rng = np.random.default_rng(11)
     p, g, m = (rng.standard_normal((1, 1003)).astype(dtype) for _ in range(3))
     v = np.abs(rng.standard_normal((1, 1003))).astype(dtype)
-    p2, vel, p3 = p.copy(), m.copy(), p.copy()
-    _core.sgd_step(p, g, lr=0.1)
-    _core.momentum_step(p2, g, vel, lr=0.05, momentum=0.9, nesterov=True)
+    out = []
+    for nesterov in (False, True):
+        p2, vel = p.copy(), m.copy()
+        _core.momentum_step(p2, g, vel, lr=0.05, momentum=0.9, nesterov=nesterov)
+        out += [p2, vel]
+    p3 = p.copy()
     _core.adam_step(p3, g, m, v, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, step=3)
-    return [p, p2, vel, p3, m, v]
+    _core.sgd_step(p, g, lr=0.1)
+    return [p, *out, p3, m, v]
 
 
 def fingerprint() -> list[np.ndarray]:

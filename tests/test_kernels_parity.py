@@ -331,9 +331,10 @@ def test_optimizer_steps(
         assert_parity(got, want, dtype)
 
 
+@pytest.mark.parametrize("nesterov", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_optimizer_steps_give_contiguous_and_strided_rows_the_same_bits(
-    dtype: Any,
+    dtype: Any, nesterov: bool
 ) -> None:
     """Contiguous rows run the ISA's vectorized loops, strided ones the same rules
     element by element: identical results, ragged vector tails included."""
@@ -345,11 +346,13 @@ def test_optimizer_steps_give_contiguous_and_strided_rows_the_same_bits(
         p, g, m, v = (layout(a) for a in base)
         p2, vel, p3 = layout(base[0]), layout(base[2]), layout(base[0])
         NATIVE.sgd_step(p, g, lr=0.1)
-        NATIVE.momentum_step(p2, g, vel, lr=0.05, momentum=0.9, nesterov=True)
+        NATIVE.momentum_step(p2, g, vel, lr=0.05, momentum=0.9, nesterov=nesterov)
         NATIVE.adam_step(p3, g, m, v, lr=1e-3, step=3)
         return [np.array(x) for x in (p, p2, vel, p3, m, v)]
 
     contiguous = steps(lambda a: a.copy())
     strided = steps(lambda a: np.repeat(a, 2, axis=1)[:, ::2])  # every other column
-    for x, y in zip(contiguous, strided, strict=True):
+    initial = [base[0], base[0], base[2], base[0], base[2], base[3]]
+    for x, y, before in zip(contiguous, strided, initial, strict=True):
+        assert not np.array_equal(x, before)  # every array was updated
         assert np.array_equal(x, y)

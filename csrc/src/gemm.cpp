@@ -14,9 +14,10 @@
 // the caller's memory. A is read in place when it is contiguous along M and N is small
 // (<= 64, or 128 for panels too large for L1: the z = x W case at small batch, where
 // packing the weights would cost as much as the product); otherwise, and for the
-// ragged last MR panel, it is packed - through
-// the ISA's SIMD transpose when A is contiguous along K (the input-gradient product dY
-// W^T). Packing absorbs transposes and any strides. Buffers are thread-local, 64-byte
+// ragged last MR panel, it is packed - through the ISA's SIMD transpose when A is
+// contiguous along K (the input-gradient product dY W^T). An inner dimension of one
+// (the weight gradient of a batch of one) runs the ISA's rank-1 kernel, no packing.
+// Packing absorbs transposes and any strides. Buffers are thread-local, 64-byte
 // aligned and grow-only. A single column (batch 1) runs the ISA's matrix-vector
 // kernels: one streaming A row by row when A is contiguous along M (x W), one
 // transposing A in registers when it is stored along K (dY W^T); the tall tile kernel

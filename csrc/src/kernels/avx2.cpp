@@ -18,12 +18,12 @@
 namespace mlpcore::kernels::avx2 {
 namespace {
 
-// The vector operations (OpsF32, OpsF64), then the templates instantiated with them.
+#include "ymm_ops.hpp"  // OpsF32, OpsF64
+// The templates instantiated with them:
 #include "pack_impl.hpp"
 #include "scan_impl.hpp"
 #include "tile_impl.hpp"
 #include "update_impl.hpp"
-#include "ymm_ops.hpp"
 
 double probe_f32(long iters, float* sink) { return fma_probe<OpsF32>(iters, sink); }
 double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sink); }

@@ -1,8 +1,8 @@
 // The transposing packers shared by the ISA files that have a register transpose
 // (avx2.cpp, avx512.cpp; no include guard on purpose): included *inside* their
-// anonymous namespace after tile_impl.hpp, with the same `Ops` contract (masked
-// load_n / store_n and load_transposed required). They fill the kernel table's
-// optional pack_a_kmajor / pack_b_kmajor entries.
+// anonymous namespace, with tile_impl.hpp's `Ops` contract (masked load_n / store_n
+// and load_transposed required). They fill the kernel table's optional pack_a_kmajor /
+// pack_b_kmajor entries.
 
 // One MR-row panel of a K-contiguous A, L x L blocks through the register transpose.
 template <class Ops, int MR = 2 * Ops::L>

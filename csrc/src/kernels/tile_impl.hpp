@@ -10,9 +10,9 @@
 //   V load_half(const T*) (the first L / 2 lanes; the others unspecified) and
 //   V madd_half_set1(V a, const T* b, V c) (a * b + c on the first L / 2 lanes with
 //   *b broadcast, cheaper than a full madd; the others unspecified) exist; and, where
-//   the batch-1
-//   kernels below are instantiated, load_transposed(const T* a, index_t lda, V (&)[L],
-//   int rows = L) (col[q] lane i = a[i * lda + q]; rows past `rows` are not read).
+//   the batch-1 kernels below are instantiated, load_transposed(const T* a, index_t
+//   lda, V (&)[L], int rows = L) (col[q] lane i = a[i * lda + q]; rows past `rows`
+//   are not read).
 // Every instantiation therefore has internal linkage in an ISA-specific namespace: no
 // symbol compiled with wide-ISA flags can be merged into baseline code (KERNELS.md
 // §3.3). Includes nothing and uses no STL.
