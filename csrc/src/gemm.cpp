@@ -446,7 +446,7 @@ bool reads_a_in_place(const Problem<T>& pr, index_t n, const GemmKernel<T>& ker)
 // amortize a packed copy poorly. Packing costs a load and a store per element; read in
 // place, a tile's 6 columns of a B panel stay in L1 across those panels all the same.
 // Paired on Zen 4, one thread, B in place up to 256 rows against up to 2 MR: the MLP
-// products at batch 32-512 1.00-1.13x (AVX-512) and 0.97-1.11x (AVX2 tiles), squares
+// products at batch 32-512 1.00-1.13x (AVX-512) and 0.96-1.11x (AVX2 tiles), squares
 // n = 64-256 1.01-1.15x, training at 1 thread 1.04-1.05x (batch 32, 128, 512). Except a
 // B stored by rows a whole number of 1 KiB apart (float32 x of 256 features): a panel's
 // lines then share at most four L1 sets and are evicted between the tiles; in place,
