@@ -3,6 +3,7 @@ in a forked child (the persistent pool is rebuilt there)."""
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import textwrap
@@ -110,6 +111,53 @@ def test_training_same_bits_for_1_2_3_threads(
     for threads in (2, 3):
         for a, b in zip(weights[1], weights[threads], strict=True):
             assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "output", "loss"),
+    [
+        ((30, 24, 3), "sigmoid", "binary_cross_entropy"),
+        ((30, 24, 5), "linear", "mse"),
+        ((30, 24, 4), "tanh", "quadratic"),
+        ((30, 6), "softmax", "cross_entropy"),
+    ],
+)
+def test_output_layer_split_over_rows_keeps_the_bits(
+    sizes: tuple[int, ...], output: str, loss: str, restore_threads: None
+) -> None:
+    """On 2+ threads the engine runs the output layer (its product, activation, fused
+    loss gradient and the input gradient below) split over the batch's rows; each
+    block's gradient is still divided by the whole batch. Float targets, a network
+    of one layer, and a ragged last batch (100 rows at batch 48) included."""
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((100, sizes[0])).astype(np.float64)
+    n_out = sizes[-1]
+    if loss == "cross_entropy":
+        y: np.ndarray = rng.integers(0, n_out, 100)
+    elif loss == "binary_cross_entropy":
+        y = (rng.random((100, n_out)) < 0.5).astype(np.float64)
+    else:
+        y = rng.standard_normal((100, n_out))
+    weights = {}
+    for threads in (1, 2, 3):
+        mc.set_num_threads(threads)
+        hidden = [mc.Dense(a, b, "relu") for a, b in itertools.pairwise(sizes[:-1])]
+        net = mc.Network(
+            [*hidden, mc.Dense(sizes[-2], n_out, output)],
+            loss=loss,
+            dtype="float64",
+            backend="native",
+            seed=2,
+        )
+        history = net.fit(X, y, epochs=2, batch_size=48, optimizer=mc.SGD(lr=0.1))
+        weights[threads] = (
+            [p.copy() for layer in net.layers for p in (layer.W, layer.b)],
+            history.history["loss"],
+        )
+    for threads in (2, 3):
+        for a, b in zip(weights[1][0], weights[threads][0], strict=True):
+            assert np.array_equal(a, b)
+        assert weights[1][1] == weights[threads][1]
 
 
 def test_concurrent_python_threads(restore_threads: None) -> None:

@@ -12,6 +12,12 @@
 namespace mlpcore {
 namespace {
 
+// The rows a mean is taken over: the whole batch's when given (see losses.hpp).
+template <class T>
+index_t batch_rows(const MatrixView<const T>& p, index_t batch) {
+    return batch > 0 ? batch : p.rows;
+}
+
 template <class T>
 constexpr T kEps = std::numeric_limits<T>::epsilon();
 
@@ -119,16 +125,16 @@ double loss_value(Loss loss, MatrixView<const T> p, Labels labels) {
 }
 
 template <class T>
-void loss_grad(Loss loss, MatrixView<const T> p, MatrixView<const T> y,
-               MatrixView<T> g) {
+void loss_grad(Loss loss, MatrixView<const T> p, MatrixView<const T> y, MatrixView<T> g,
+               index_t batch) {
     check_same_shape("loss_grad: y_true", p, y);
     check_same_shape("loss_grad: grad", p, g);
-    const T n = static_cast<T>(p.rows);
+    const T n = static_cast<T>(batch_rows(p, batch));
     using detail::map2;
     switch (loss) {
         case Loss::quadratic: map2(p, y, g, [](T pv, T yv) { return pv - yv; }); return;
         case Loss::mse: {
-            const T nk = static_cast<T>(p.rows * p.cols);
+            const T nk = static_cast<T>(batch_rows(p, batch) * p.cols);
             map2(p, y, g, [nk](T pv, T yv) { return T(2) * (pv - yv) / nk; });
             return;
         }
@@ -146,10 +152,11 @@ void loss_grad(Loss loss, MatrixView<const T> p, MatrixView<const T> y,
 }
 
 template <class T>
-void loss_grad(Loss loss, MatrixView<const T> p, Labels labels, MatrixView<T> g) {
+void loss_grad(Loss loss, MatrixView<const T> p, Labels labels, MatrixView<T> g,
+               index_t batch) {
     check_labels(loss, p, labels);
     check_same_shape("loss_grad: grad", p, g);
-    const T n = static_cast<T>(p.rows);
+    const T n = static_cast<T>(batch_rows(p, batch));
     for (index_t i = 0; i < p.rows; ++i) {
         const VectorView<T> gr = g.row(i);
         for (index_t j = 0; j < gr.size; ++j) gr[j] = T(0);
@@ -160,28 +167,30 @@ void loss_grad(Loss loss, MatrixView<const T> p, Labels labels, MatrixView<T> g)
 
 template <class T>
 void output_grad(Activation act, Loss loss, MatrixView<const T> z,
-                 MatrixView<const T> a, MatrixView<const T> y, MatrixView<T> gz) {
+                 MatrixView<const T> a, MatrixView<const T> y, MatrixView<T> gz,
+                 index_t batch) {
     check_same_shape("output_grad: z", a, z);
     check_same_shape("output_grad: y_true", a, y);
     check_same_shape("output_grad: grad_z", a, gz);
     if ((act == Activation::softmax && loss == Loss::cross_entropy) ||
         (act == Activation::sigmoid && loss == Loss::binary_cross_entropy)) {
-        const T n = static_cast<T>(a.rows);
+        const T n = static_cast<T>(batch_rows(a, batch));
         detail::map2(a, y, gz, [n](T av, T yv) { return (av - yv) / n; });
         return;
     }
-    loss_grad(loss, a, y, gz);
+    loss_grad(loss, a, y, gz, batch);
     activation_backward<T>(act, z, a, gz, gz);  // in place: allowed by its contract
 }
 
 template <class T>
 void output_grad(Activation act, Loss loss, MatrixView<const T> z,
-                 MatrixView<const T> a, Labels labels, MatrixView<T> gz) {
+                 MatrixView<const T> a, Labels labels, MatrixView<T> gz,
+                 index_t batch) {
     check_labels(loss, a, labels);
     check_same_shape("output_grad: z", a, z);
     check_same_shape("output_grad: grad_z", a, gz);
     if (act == Activation::softmax) {
-        const T n = static_cast<T>(a.rows);
+        const T n = static_cast<T>(batch_rows(a, batch));
         for (index_t i = 0; i < a.rows; ++i) {
             const VectorView<const T> ar = a.row(i);
             const VectorView<T> gr = gz.row(i);
@@ -191,7 +200,7 @@ void output_grad(Activation act, Loss loss, MatrixView<const T> z,
         }
         return;
     }
-    loss_grad(loss, a, labels, gz);
+    loss_grad(loss, a, labels, gz, batch);
     activation_backward<T>(act, z, a, gz, gz);
 }
 
@@ -199,13 +208,14 @@ void output_grad(Activation act, Loss loss, MatrixView<const T> z,
     template double loss_value<T>(Loss, MatrixView<const T>, MatrixView<const T>); \
     template double loss_value<T>(Loss, MatrixView<const T>, Labels);              \
     template void loss_grad<T>(Loss, MatrixView<const T>, MatrixView<const T>,     \
-                               MatrixView<T>);                                     \
-    template void loss_grad<T>(Loss, MatrixView<const T>, Labels, MatrixView<T>);  \
+                               MatrixView<T>, index_t);                            \
+    template void loss_grad<T>(Loss, MatrixView<const T>, Labels, MatrixView<T>,   \
+                               index_t);                                           \
     template void output_grad<T>(Activation, Loss, MatrixView<const T>,            \
                                  MatrixView<const T>, MatrixView<const T>,         \
-                                 MatrixView<T>);                                   \
+                                 MatrixView<T>, index_t);                          \
     template void output_grad<T>(Activation, Loss, MatrixView<const T>,            \
-                                 MatrixView<const T>, Labels, MatrixView<T>);
+                                 MatrixView<const T>, Labels, MatrixView<T>, index_t);
 MLPCORE_INSTANTIATE(float)
 MLPCORE_INSTANTIATE(double)
 #undef MLPCORE_INSTANTIATE

@@ -97,8 +97,17 @@ private:
         MatrixView<T> state_w[2], state_b[2];
     };
     MatrixView<T> act_view(std::vector<T>& buf, index_t l, index_t n) const;
+    // Layers [0, count) on rows [0, n) of x into bufs; the network's last layer into
+    // `last` instead when that is given.
     void forward_layers(MatrixView<const T> x, index_t n, std::vector<T>* bufs,
-                        MatrixView<T> last);
+                        MatrixView<T> last, index_t count);
+    // The output layer on rows [r0, r1) of the batch of n rows whose input is `in`: its
+    // activations, the fused output gradient D_L and, with a layer below, D_{L-1}.
+    void head_rows(MatrixView<const T> in, const std::int64_t* labels,
+                   MatrixView<const T> y, index_t n, index_t r0, index_t r1);
+    // head_rows over the whole batch, split over rows on several threads.
+    void run_head(MatrixView<const T> in, const std::int64_t* labels,
+                  MatrixView<const T> y, index_t n);
     void apply_update(index_t l, MatrixView<const T> gw, MatrixView<const T> gb,
                       std::int64_t t);
 

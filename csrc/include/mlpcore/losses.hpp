@@ -17,6 +17,9 @@
 //   output_grad(act, loss) = dC/dz: (softmax, cross_entropy) -> (a - onehot(y)) / n;
 //                         (sigmoid, binary_cross_entropy) -> (a - y) / n; otherwise
 //                         activation_backward(act, z, a, loss_grad(loss, a, y)).
+// Blocks: loss_grad and output_grad take the batch's row count n as `batch` when their
+//   matrices are a block of rows of a larger batch (0: their own rows), so a batch
+//   computed block by block gets the bits it gets whole.
 // Aliasing: gradient outputs must not overlap any input.
 // Threads: single-threaded, reentrant.
 // Errors: ShapeError on mismatched shapes, ValueError for labels with a loss other than
@@ -52,17 +55,18 @@ double loss_value(Loss loss, MatrixView<const T> y_pred, Labels labels);
 
 template <class T>
 void loss_grad(Loss loss, MatrixView<const T> y_pred, MatrixView<const T> y_true,
-               MatrixView<T> grad);
+               MatrixView<T> grad, index_t batch = 0);
 template <class T>
-void loss_grad(Loss loss, MatrixView<const T> y_pred, Labels labels,
-               MatrixView<T> grad);
+void loss_grad(Loss loss, MatrixView<const T> y_pred, Labels labels, MatrixView<T> grad,
+               index_t batch = 0);
 
 template <class T>
 void output_grad(Activation act, Loss loss, MatrixView<const T> z,
                  MatrixView<const T> a, MatrixView<const T> y_true,
-                 MatrixView<T> grad_z);
+                 MatrixView<T> grad_z, index_t batch = 0);
 template <class T>
 void output_grad(Activation act, Loss loss, MatrixView<const T> z,
-                 MatrixView<const T> a, Labels labels, MatrixView<T> grad_z);
+                 MatrixView<const T> a, Labels labels, MatrixView<T> grad_z,
+                 index_t batch = 0);
 
 }  // namespace mlpcore
