@@ -121,6 +121,7 @@ private:
     std::vector<std::vector<T>> a_, d_, infer_;  // per layer: activations, dC/dz
     std::vector<std::vector<T>> gw_, gb_;        // per layer: dW, db
     std::vector<double> max_d_;                  // per layer: max |D_l|
+    std::vector<T> ones_;                        // capacity x 1 (column sums)
 };
 
 extern template class Engine<float>;
