@@ -31,8 +31,8 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 const KernelTable kTable = {
     "avx2",
     {16, 6, tile_row_step<OpsF32>(), 144, 4080, MLPCORE_TILES6(OpsF32),
-     &pack_a_kmajor<OpsF32>, &pack_b_kmajor<OpsF32, 6>, 64, &tall_kernel<OpsF32, 8>, 32,
-     &tall_kmajor_kernel<OpsF32, 4>, &gemv_rows_streams<OpsF32>, &rank1_kernel<OpsF32>},
+     &pack_a_kmajor<OpsF32>, &pack_b_kmajor<OpsF32, 6>, 64, &tall_kernel<OpsF32, 8>, 24,
+     &tall_kmajor_kernel<OpsF32, 3>, &gemv_rows_streams<OpsF32>, &rank1_kernel<OpsF32>},
     {8, 6, tile_row_step<OpsF64>(), 96, 4080, MLPCORE_TILES6(OpsF64),
      &pack_a_kmajor<OpsF64>, &pack_b_kmajor<OpsF64, 6>, 32, &tall_kernel<OpsF64, 8>, 16,
      &tall_kmajor_kernel<OpsF64, 4>, &gemv_rows_streams<OpsF64>, &rank1_kernel<OpsF64>},

@@ -142,7 +142,7 @@ const KernelTable kTable = {
     "avx512",
     {32, 6, tile_row_step<OpsF32>(), 384, 4080, MLPCORE_TILES6(OpsF32),
      &pack_a_kmajor<ymm::OpsF32, 32>, &pack_b_kmajor<ymm::OpsF32, 6>, 128,
-     &tall_kernel<OpsF32, 8>, 32, &tall_kmajor_kernel<ymm::OpsF32, 4>,
+     &tall_kernel<OpsF32, 8>, 24, &tall_kmajor_kernel<ymm::OpsF32, 3>,
      &gemv_rows_or_regs<OpsF32>, &rank1_kernel<OpsF32>},
     {16, 6, tile_row_step<OpsF64>(), 256, 2040, MLPCORE_TILES6(OpsF64),
      &pack_a_kmajor<OpsF64>, &pack_b_kmajor<OpsF64, 6>, 64, &tall_kernel<OpsF64, 8>, 16,
