@@ -19,7 +19,9 @@
 //   <- W - lr A^T D as one gemm with beta = 1; momentum: V <- A^T D + mu V). Otherwise,
 //   and for nesterov/adam or when recording, all gradients are formed first, checked
 //   element by element, then applied.
-// Threads: one step at a time per Engine (callers serialise); GEMMs may use the pool.
+// Threads: one step at a time per Engine (callers serialise); GEMMs may use the pool,
+//   and on 2+ threads the output layer (through D_L and D_{L-1}) runs as one pool job
+//   split over the batch's rows - the same bits as on one thread.
 // Errors: ShapeError / ValueError (errors.hpp) on inconsistent arguments, before any
 //   parameter is written.
 #pragma once

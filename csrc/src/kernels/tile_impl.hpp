@@ -354,7 +354,8 @@ void gemv_rows(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
 template <class Ops>
 void gemv_rows_streams(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
                        index_t rsb, index_t m, index_t kc, typename Ops::T* y) {
-    if ((lda * static_cast<index_t>(sizeof(typename Ops::T))) % 4096 == 0) {
+    constexpr index_t kL1WayBytes = 4096;  // addresses this far apart share an L1 set
+    if ((lda * static_cast<index_t>(sizeof(typename Ops::T))) % kL1WayBytes == 0) {
         gemv_rows<Ops, 4>(a, lda, b, rsb, m, kc, y);
     } else {
         gemv_rows<Ops, 8>(a, lda, b, rsb, m, kc, y);
