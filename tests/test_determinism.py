@@ -128,7 +128,8 @@ def test_output_layer_split_over_rows_keeps_the_bits(
     """On 2+ threads the engine runs the output layer (its product, activation, fused
     loss gradient and the input gradient below) split over the batch's rows; each
     block's gradient is still divided by the whole batch. Float targets, a network
-    of one layer, and a ragged last batch (100 rows at batch 48) included."""
+    of one layer, and a ragged last batch (100 rows at batch 40: its 20 rows are
+    split too) included."""
     rng = np.random.default_rng(11)
     X = rng.standard_normal((100, sizes[0])).astype(np.float64)
     n_out = sizes[-1]
@@ -149,7 +150,9 @@ def test_output_layer_split_over_rows_keeps_the_bits(
             backend="native",
             seed=2,
         )
-        history = net.fit(X, y, epochs=2, batch_size=48, optimizer=mc.SGD(lr=0.1))
+        initial = net.layers[-1].W.copy()
+        history = net.fit(X, y, epochs=2, batch_size=40, optimizer=mc.SGD(lr=0.1))
+        assert not np.array_equal(net.layers[-1].W, initial)  # it trained
         weights[threads] = (
             [p.copy() for layer in net.layers for p in (layer.W, layer.b)],
             history.history["loss"],

@@ -53,6 +53,7 @@ namespace detail {
 namespace {
 
 using kernels::GemmKernel;
+using kernels::kL1SetBytes;
 using kernels::TileArgs;
 
 // Work (M*N*K) each thread must receive before a product is split (2 threads from
@@ -75,8 +76,6 @@ constexpr index_t kDirectMaxN = 64;
 constexpr index_t kDirectMaxNWide = 128;
 // Most rows of C (M) for which B is read in place (see reads_b_in_place).
 constexpr index_t kDirectBMaxM = 256;
-// Bytes per L1 way (32 KiB, 8-way): addresses this far apart share a set.
-constexpr index_t kL1SetBytes = 4096;
 // Column strides (bytes) that alias in a 32 KiB 8-way L1 (64 sets x 64 B: one set per
 // 4 KiB; a multiple of 1 KiB reaches at most four sets).
 constexpr index_t kL1AliasBytes = 1024;

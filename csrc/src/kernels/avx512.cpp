@@ -33,19 +33,6 @@
 namespace mlpcore::kernels::avx512 {
 namespace {
 
-// Transposes the 4 x 4 matrix of 128-bit lanes the four vectors hold: lane l of x[k]
-// becomes lane k of x[l]. The last stage of the float64 register transpose below.
-inline void transpose_lanes(__m512 (&x)[4]) {
-    const __m512 v1 = _mm512_shuffle_f32x4(x[0], x[1], 0x88);
-    const __m512 v2 = _mm512_shuffle_f32x4(x[0], x[1], 0xDD);
-    const __m512 v3 = _mm512_shuffle_f32x4(x[2], x[3], 0x88);
-    const __m512 v4 = _mm512_shuffle_f32x4(x[2], x[3], 0xDD);
-    x[0] = _mm512_shuffle_f32x4(v1, v3, 0x88);
-    x[1] = _mm512_shuffle_f32x4(v2, v4, 0x88);
-    x[2] = _mm512_shuffle_f32x4(v1, v3, 0xDD);
-    x[3] = _mm512_shuffle_f32x4(v2, v4, 0xDD);
-}
-
 struct OpsF32 {
     using T = float;
     using V = __m512;
@@ -108,7 +95,7 @@ struct OpsF64 {
     static void store_n(T* p, V v, int n) { _mm512_mask_storeu_pd(p, mask(n), v); }
     // col[q] (lane i) = a[i * lda + q] for an 8 x 8 block: interleave row pairs inside
     // each 128-bit lane, then gather each column's four 128-bit lanes across the row
-    // pairs (transpose_lanes). Only the first `rows` rows are read.
+    // pairs with shuffle_f64x2. Only the first `rows` rows are read.
     static void load_transposed(const T* a, index_t lda, V (&col)[8], int rows = 8) {
         V t[8];  // t[2m + j], 128-bit lane l: column 2l + j of rows 2m, 2m + 1
         for (int m = 0; m < 4; ++m) {
@@ -118,10 +105,14 @@ struct OpsF64 {
             t[2 * m + 1] = _mm512_unpackhi_pd(r0, r1);
         }
         for (int j = 0; j < 2; ++j) {
-            __m512 x[4];
-            for (int k = 0; k < 4; ++k) x[k] = _mm512_castpd_ps(t[2 * k + j]);
-            transpose_lanes(x);
-            for (int l = 0; l < 4; ++l) col[2 * l + j] = _mm512_castps_pd(x[l]);
+            const V v1 = _mm512_shuffle_f64x2(t[j], t[2 + j], 0x88);
+            const V v2 = _mm512_shuffle_f64x2(t[j], t[2 + j], 0xDD);
+            const V v3 = _mm512_shuffle_f64x2(t[4 + j], t[6 + j], 0x88);
+            const V v4 = _mm512_shuffle_f64x2(t[4 + j], t[6 + j], 0xDD);
+            col[j] = _mm512_shuffle_f64x2(v1, v3, 0x88);
+            col[2 + j] = _mm512_shuffle_f64x2(v2, v4, 0x88);
+            col[4 + j] = _mm512_shuffle_f64x2(v1, v3, 0xDD);
+            col[6 + j] = _mm512_shuffle_f64x2(v2, v4, 0xDD);
         }
     }
 };

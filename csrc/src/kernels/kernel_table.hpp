@@ -48,6 +48,9 @@ struct TileArgs {
 };
 
 inline constexpr int kMaxNR = 16;
+// Bytes per way of the 32 KiB 8-way L1 the blocking assumes: addresses this far apart
+// share a set (the driver's and the kernels' aliasing rules).
+inline constexpr index_t kL1SetBytes = 4096;
 
 template <class T>
 struct GemmKernel {

@@ -354,8 +354,7 @@ void gemv_rows(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
 template <class Ops>
 void gemv_rows_streams(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
                        index_t rsb, index_t m, index_t kc, typename Ops::T* y) {
-    constexpr index_t kL1WayBytes = 4096;  // addresses this far apart share an L1 set
-    if ((lda * static_cast<index_t>(sizeof(typename Ops::T))) % kL1WayBytes == 0) {
+    if ((lda * static_cast<index_t>(sizeof(typename Ops::T))) % kL1SetBytes == 0) {
         gemv_rows<Ops, 4>(a, lda, b, rsb, m, kc, y);
     } else {
         gemv_rows<Ops, 8>(a, lda, b, rsb, m, kc, y);
@@ -402,7 +401,7 @@ void gemv_block(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
 // gemv_rows_streams' passes (register blocks would read every row of A in pieces, once
 // per block). Paired against gemv_rows alone (Zen 4): 784 x 128-256 float32 and float64
 // on 2 threads 1.1-2.1x, 256 x 128 and 128 x 10 on 1 thread 1.0-1.25x; 1 thread with
-// 512-1000 outputs (where gemv_rows stays) 0.86-0.94x in blocks.
+// 512-1000 outputs (where the passes stay) 0.86-0.94x in blocks.
 template <class Ops>
 void gemv_rows_or_regs(const typename Ops::T* a, index_t lda, const typename Ops::T* b,
                        index_t rsb, index_t m, index_t kc, typename Ops::T* y) {
