@@ -9,8 +9,9 @@
 // alternated processes, float64 squares 1.03-1.08x, float32 squares 1.02-1.07x, whole
 // training at 1 thread +0-3 % (batch 32 / 512).
 // An edge tile of at most 12 (float32 24) rows runs its second vector at half width
-// (ymm: one 256-bit unit where a zmm FMA takes both), so 10 float64 classes cost 12
-// lanes' issue slots, not 16. Masked edges use mask registers. The register
+// (ymm: one 256-bit unit where a zmm FMA takes both); 10 float64 classes pair their
+// last two rows of two columns in one ymm (kPair), so they cost 10 lanes' issue slots,
+// not 12 or 16. Masked edges use mask registers. The register
 // transposes of the float32 packers and of both batch-1 input-gradient kernels are
 // the AVX2 file's ymm ones (ymm_ops.hpp): Zen 4 issues two ymm shuffles per cycle and
 // one zmm shuffle, and, paired in alternated processes, the float32 forwards ran
@@ -51,6 +52,7 @@ struct OpsF32 {
     // vector's broadcast register instead, GCC copied registers every step (the
     // 10-class float64 forward ran 1.07-1.17x as fast this way, paired in alternated
     // processes).
+    static constexpr bool kPair = false;
     static constexpr bool kHalf = true;
     static V load_half(const T* p) {
         return _mm512_zextps256_ps512(_mm256_loadu_ps(p));
@@ -79,6 +81,30 @@ struct OpsF64 {
     static V madd(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
     static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
     static V add(V a, V b) { return _mm512_add_pd(a, b); }
+    // Pairs (tile_impl.hpp, one_and_pair): B's two values meet in one ymm through two
+    // vmovddup loads and a vinsertf128; with two vbroadcastsd and a vblendpd the
+    // 10-class forward ran 0.92x as fast, with the zmm broadcasts' low halves 0.82x.
+    // Against 12 lanes: 1.10-1.15x at batch 128-512, 1.23x at 48 (with the edge read
+    // in place, gemm.cpp rows_in_place; paired in alternated processes, one thread).
+    static constexpr bool kPair = true;
+    using P = __m256d;
+    static P load_pair(const T* p) {
+        return _mm256_broadcast_pd(reinterpret_cast<const __m128d*>(p));
+    }
+    static P madd_pair(P a2, const T* b0, const T* b1, P c) {
+        asm("" : "+r"(b0), "+r"(b1));
+        const __m256d b = _mm256_insertf128_pd(
+            _mm256_castpd128_pd256(_mm_loaddup_pd(b0)), _mm_loaddup_pd(b1), 1);
+        return _mm256_fmadd_pd(a2, b, c);
+    }
+    static P pair_join(V lo, V hi) {
+        return _mm256_insertf128_pd(_mm512_castpd512_pd256(lo),
+                                    _mm512_castpd512_pd128(hi), 1);
+    }
+    static V pair_low(P p) { return _mm512_castpd256_pd512(p); }
+    static V pair_high(P p) {
+        return _mm512_castpd128_pd512(_mm256_extractf128_pd(p, 1));
+    }
     static constexpr bool kHalf = true;
     static V load_half(const T* p) {
         return _mm512_zextpd256_pd512(_mm256_loadu_pd(p));
@@ -131,14 +157,15 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 
 const KernelTable kTable = {
     "avx512",
-    {32, 6, tile_row_step<OpsF32>(), 384, 4080, MLPCORE_TILES6(OpsF32),
-     &pack_a_kmajor<ymm::OpsF32, 32>, &pack_b_kmajor<ymm::OpsF32, 6>, 128,
-     &tall_kernel<OpsF32, 8>, 24, &tall_kmajor_kernel<ymm::OpsF32, 3>,
-     &gemv_rows_or_regs<OpsF32>, &rank1_kernel<OpsF32>},
-    {16, 6, tile_row_step<OpsF64>(), 256, 2040, MLPCORE_TILES6(OpsF64),
-     &pack_a_kmajor<OpsF64>, &pack_b_kmajor<OpsF64, 6>, 64, &tall_kernel<OpsF64, 8>, 16,
-     &tall_kmajor_kernel<ymm::OpsF64, 4>, &gemv_rows_or_regs<OpsF64>,
-     &rank1_kernel<OpsF64>},
+    {32, 6, tile_row_step<OpsF32>(), tile_unpadded_rows<OpsF32>(), 384, 4080,
+     MLPCORE_TILES6(OpsF32), &pack_a_kmajor<ymm::OpsF32, 32>,
+     &pack_b_kmajor<ymm::OpsF32, 6>, 128, &tall_kernel<OpsF32, 8>, 24,
+     &tall_kmajor_kernel<ymm::OpsF32, 3>, &gemv_rows_or_regs<OpsF32>,
+     &rank1_kernel<OpsF32>},
+    {16, 6, tile_row_step<OpsF64>(), tile_unpadded_rows<OpsF64>(), 256, 2040,
+     MLPCORE_TILES6(OpsF64), &pack_a_kmajor<OpsF64>, &pack_b_kmajor<OpsF64, 6>, 64,
+     &tall_kernel<OpsF64, 8>, 16, &tall_kmajor_kernel<ymm::OpsF64, 4>,
+     &gemv_rows_or_regs<OpsF64>, &rank1_kernel<OpsF64>},
     &probe_f32,
     &probe_f64,
     &max_magnitude_bits<float, std::int32_t>,

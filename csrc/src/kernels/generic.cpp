@@ -21,6 +21,7 @@ struct VecOps {
     static constexpr int L = Lanes;
     static constexpr bool kMasked = false;
     static constexpr bool kHalf = false;
+    static constexpr bool kPair = false;
     static V load(const T* p) {
         V v;
         __builtin_memcpy(&v, p, sizeof(V));
@@ -43,6 +44,7 @@ struct VecOps {
     static constexpr int L = 1;
     static constexpr bool kMasked = false;
     static constexpr bool kHalf = false;
+    static constexpr bool kPair = false;
     static V load(const T* p) { return *p; }
     static void store(T* p, V v) { *p = v; }
     static V set1(T x) { return x; }
@@ -65,12 +67,12 @@ double probe_f64(long iters, double* sink) { return fma_probe<OpsF64>(iters, sin
 
 const KernelTable kTable = {
     "generic",
-    {2 * OpsF32::L, 4, tile_row_step<OpsF32>(), 128, 4096, MLPCORE_TILES4(OpsF32),
-     nullptr, nullptr, 4 * OpsF32::L, &tall_kernel<OpsF32, 4>, 0, nullptr, nullptr,
-     &rank1_kernel<OpsF32>},
-    {2 * OpsF64::L, 4, tile_row_step<OpsF64>(), 128, 4096, MLPCORE_TILES4(OpsF64),
-     nullptr, nullptr, 4 * OpsF64::L, &tall_kernel<OpsF64, 4>, 0, nullptr, nullptr,
-     &rank1_kernel<OpsF64>},
+    {2 * OpsF32::L, 4, tile_row_step<OpsF32>(), tile_unpadded_rows<OpsF32>(), 128, 4096,
+     MLPCORE_TILES4(OpsF32), nullptr, nullptr, 4 * OpsF32::L, &tall_kernel<OpsF32, 4>,
+     0, nullptr, nullptr, &rank1_kernel<OpsF32>},
+    {2 * OpsF64::L, 4, tile_row_step<OpsF64>(), tile_unpadded_rows<OpsF64>(), 128, 4096,
+     MLPCORE_TILES4(OpsF64), nullptr, nullptr, 4 * OpsF64::L, &tall_kernel<OpsF64, 4>,
+     0, nullptr, nullptr, &rank1_kernel<OpsF64>},
     &probe_f32,
     &probe_f64,
     &max_magnitude_bits<float, std::int32_t>,

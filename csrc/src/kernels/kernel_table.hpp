@@ -59,6 +59,9 @@ struct GemmKernel {
     // half-width multiply-adds, half vectors) its rows reach: it costs about as
     // round_up(m, row_step) rows.
     int row_step;
+    // A tile of exactly this many rows (< mr; 0: none) reads only its own rows of A,
+    // none of the zero padding of a packed panel: such an edge can be read in place.
+    int unpadded_rows;
     index_t mc, nc;  // cache blocks (multiples of mr / nr)
     // tile[w] computes w <= nr columns of a B micro-panel packed nr wide (args->n
     // <= w); tile[nr] is the full tile. Entries past nr are null.

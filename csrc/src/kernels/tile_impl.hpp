@@ -9,10 +9,14 @@
 //   (the first n <= L lanes; the others are never accessed); bool kHalf: whether
 //   V load_half(const T*) (the first L / 2 lanes; the others unspecified) and
 //   V madd_half_set1(V a, const T* b, V c) (a * b + c on the first L / 2 lanes with
-//   *b broadcast, cheaper than a full madd; the others unspecified) exist; and, where
-//   the batch-1 kernels below are instantiated, load_transposed(const T* a, index_t
-//   lda, V (&)[L], int rows = L) (col[q] lane i = a[i * lda + q]; rows past `rows`
-//   are not read).
+//   *b broadcast, cheaper than a full madd; the others unspecified) exist; bool kPair:
+//   whether a half-width vector type P and P load_pair(const T* a) ({a0, a1, a0,
+//   a1}), P madd_pair(P a, const T* b0, const T* b1, P c) (c + a * {b0, b0, b1, b1}),
+//   P pair_join(V lo, V hi) ({lo0, lo1, hi0, hi1}), V pair_low(P) and V pair_high(P)
+//   (lanes 0-1 and 2-3 of P as lanes 0-1 of V, the others unspecified) exist; and,
+//   where the batch-1 kernels below are instantiated, load_transposed(const T* a,
+//   index_t lda, V (&)[L], int rows = L) (col[q] lane i = a[i * lda + q]; rows past
+//   `rows` are not read).
 // Every instantiation therefore has internal linkage in an ISA-specific namespace: no
 // symbol compiled with wide-ISA flags can be merged into baseline code (KERNELS.md
 // §3.3). Includes nothing and uses no STL.
@@ -23,7 +27,9 @@
 // half of the first, one_and_half = the first and the low half of the second (Ops with
 // kHalf: a half-width multiply-add costs half a full one's issue slots, as on Zen 4's
 // 256-bit units running 512-bit vectors).
-enum class TileRows { half, one, one_and_half, two };
+// one_and_pair = the first and two rows of the second (Ops with kPair: those two rows
+// of two columns in one half-width multiply-add).
+enum class TileRows { half, one, one_and_half, one_and_pair, two };
 
 // The k loop of tile_kernel: c0 / c1 (NC accumulators each) += A's rows times B's
 // broadcast values for p < kc. Lanes outside the covered rows keep unspecified values;
@@ -41,6 +47,39 @@ MLPCORE_FORCE_INLINE void tile_sums(const TileArgs<typename Ops::T>& t,
     index_t boff[NC];
 #pragma GCC unroll 16
     for (int j = 0; j < NC; ++j) boff[j] = j * t.csb;
+    if constexpr (R == TileRows::one_and_pair) {
+        // Rows L and L + 1 of columns j and j + 1 share one half-width vector (an odd
+        // last column pairs with itself): 1.25 full multiply-adds per column instead of
+        // 1.5. Each lane is still one row's own chain over p.
+        constexpr int NP = (NC + 1) / 2;
+        typename Ops::P pr[NP];
+#pragma GCC unroll 16
+        for (int q = 0; q < NP; ++q)
+            pr[q] = Ops::pair_join(c1[2 * q], c1[2 * q + 1 < NC ? 2 * q + 1 : 2 * q]);
+        const index_t kc = t.kc;
+#pragma GCC unroll 4
+        for (index_t p = 0; p < kc; ++p) {
+            const V a0 = Ops::load(a);
+            const auto a2 = Ops::load_pair(a + L);
+#pragma GCC unroll 16
+            for (int q = 0; q < NP; ++q) {
+                const T* b0 = b + boff[2 * q];
+                const T* b1 = 2 * q + 1 < NC ? b + boff[2 * q + 1] : b0;
+                c0[2 * q] = Ops::madd(a0, Ops::set1(*b0), c0[2 * q]);
+                if (2 * q + 1 < NC)
+                    c0[2 * q + 1] = Ops::madd(a0, Ops::set1(*b1), c0[2 * q + 1]);
+                pr[q] = Ops::madd_pair(a2, b0, b1, pr[q]);
+            }
+            a += lda;
+            b += rsb;
+        }
+#pragma GCC unroll 16
+        for (int q = 0; q < NP; ++q) {
+            c1[2 * q] = Ops::pair_low(pr[q]);
+            if (2 * q + 1 < NC) c1[2 * q + 1] = Ops::pair_high(pr[q]);
+        }
+        return;
+    }
 #pragma GCC unroll 4
     for (index_t p = 0; p < t.kc; ++p) {
         V a0, a1;
@@ -113,6 +152,9 @@ void tile_kernel(const TileArgs<typename Ops::T>* args) {
             tile_sums<Ops, NC, TileRows::half>(t, c0, c1);
         } else if (t.m <= L) {
             tile_sums<Ops, NC, TileRows::one>(t, c0, c1);
+        } else if (Ops::kPair && t.m <= L + 2) {
+            if constexpr (Ops::kPair)
+                tile_sums<Ops, NC, TileRows::one_and_pair>(t, c0, c1);
         } else if (t.m <= L + L / 2) {
             tile_sums<Ops, NC, TileRows::one_and_half>(t, c0, c1);
         } else {
@@ -509,6 +551,13 @@ void rank1_kernel(index_t m, index_t n, typename Ops::T alpha, const typename Op
 template <class Ops>
 constexpr int tile_row_step() {
     return Ops::kHalf ? Ops::L / 2 : Ops::L;
+}
+
+// Rows of an edge tile that reads exactly its own rows of A, none of a packed panel's
+// padding (so the driver may read A in place there); 0 if no edge tile does.
+template <class Ops>
+constexpr int tile_unpadded_rows() {
+    return Ops::kPair ? Ops::L + 2 : 0;
 }
 
 // Tables of tile kernels indexed by the number of columns computed (entry 0 unused).

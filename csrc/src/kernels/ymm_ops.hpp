@@ -9,6 +9,7 @@ struct OpsF32 {
     static constexpr int L = 8;
     static constexpr bool kMasked = true;
     static constexpr bool kHalf = false;
+    static constexpr bool kPair = false;
     static V load(const T* p) { return _mm256_loadu_ps(p); }
     static void store(T* p, V v) { _mm256_storeu_ps(p, v); }
     static V set1(T x) { return _mm256_set1_ps(x); }
@@ -57,6 +58,7 @@ struct OpsF64 {
     static constexpr int L = 4;
     static constexpr bool kMasked = true;
     static constexpr bool kHalf = false;
+    static constexpr bool kPair = false;
     static V load(const T* p) { return _mm256_loadu_pd(p); }
     static void store(T* p, V v) { _mm256_storeu_pd(p, v); }
     static V set1(T x) { return _mm256_set1_pd(x); }
