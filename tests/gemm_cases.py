@@ -125,6 +125,28 @@ def grid(quick: bool = False) -> Iterator[dict[str, Any]]:
         for n in (1, 10, 16, 17, 127, 128, 129, 255, 256, 257, 300):
             yield dict(m=1, n=n, k=300 if n % 2 else 37, dtype=dtype)
         yield dict(m=1, n=256, k=784, dtype=dtype, alpha=0.5, beta=0.25)
+        # Batch-1 input gradients d W^T: dot products over W's rows, 8 rows per block
+        # (ragged last blocks), K tails shorter than a vector; W strided along K, d
+        # strided and a strided output (copied / written through their strides), and
+        # the single-column products that take the same kernel (a layer of one output,
+        # a 1 x 1 result).
+        for n in (1, 7, 8, 9, 17, 130):
+            for k in (1, 3, 8, 13, 301):
+                yield dict(m=1, n=n, k=k, dtype=dtype, trans_b=True)
+        for layout in LAYOUTS[1:]:
+            yield dict(
+                m=1,
+                n=37,
+                k=29,
+                dtype=dtype,
+                trans_b=True,
+                alpha=-2.0,
+                beta=0.5,
+                layout_a=layout,
+                layout_b=layout,
+                layout_c=layout,
+            )
+            yield dict(m=19, n=1, k=29, dtype=dtype, layout_a=layout, beta=1.0)
         # A short side on the vector dimension of a row-major C (10 classes): computed
         # unswapped, tiles stored through the strided edge path, also with partial
         # sums over K chunks and beta.
@@ -172,6 +194,9 @@ FINGERPRINT = [
     *[(np.float64, 20, 32 + r, 300, False, False) for r in (3, 7, 11, 14)],
     *[(np.float32, 20, 64 + r, 300, False, True) for r in (5, 13, 21, 29)],
     (np.float64, 128, 10, 128, False, False),
+    # batch-1 input gradients: the dot products' lanes and their masked K tails
+    (np.float32, 1, 300, 301, False, True),
+    (np.float64, 1, 129, 259, False, True),
 ]
 
 

@@ -214,30 +214,79 @@ def test_forked_child_computes_correctly() -> None:
 def test_one_row_gets_the_bits_it_gets_in_a_batch(
     dtype: Any, features: int, step: int
 ) -> None:
-    """x W and d W^T for a single row run the matrix-vector kernels, a batch the tile
-    kernels; both are one multiply-add chain per element, so the bits agree - also with
-    strided rows, alpha, beta and a strided output."""
+    """x W for a single row runs the matrix-vector kernels, a batch the tile kernels;
+    both are one multiply-add chain per element, so the bits agree - also with strided
+    rows, alpha, beta and a strided output."""
     rng = np.random.default_rng(features)
     k = 301
     w = rng.standard_normal((k, features)).astype(dtype)
     x = rng.standard_normal((4, step * k)).astype(dtype)[:, ::step]
-    d = rng.standard_normal((4, step * features)).astype(dtype)[:, ::step]
-    for rows, trans_b in ((x, False), (d, True)):
-        batch = NATIVE.gemm(rows, w, trans_b=trans_b)
-        for i in range(len(rows)):
-            one = NATIVE.gemm(rows[i : i + 1], w, trans_b=trans_b)
-            assert np.array_equal(one, batch[i : i + 1])
-        width = batch.shape[1]
-        for step in (1, 2):  # C written in place / through a scratch column
-            start = rng.standard_normal((4, step * width)).astype(dtype)
-            want = start.copy()
-            NATIVE.gemm(
-                rows, w, trans_b=trans_b, alpha=0.5, beta=2.0, out=want[:, ::step]
-            )
-            for i in range(len(rows)):
-                got = start[i : i + 1].copy()
-                out = got[:, ::step]
-                NATIVE.gemm(
-                    rows[i : i + 1], w, trans_b=trans_b, alpha=0.5, beta=2.0, out=out
-                )
-                assert np.array_equal(got, want[i : i + 1])
+    batch = NATIVE.gemm(x, w)
+    for i in range(len(x)):
+        assert np.array_equal(NATIVE.gemm(x[i : i + 1], w), batch[i : i + 1])
+    for step in (1, 2):  # C written in place / through a scratch column
+        start = rng.standard_normal((4, step * features)).astype(dtype)
+        want = start.copy()
+        NATIVE.gemm(x, w, alpha=0.5, beta=2.0, out=want[:, ::step])
+        for i in range(len(x)):
+            got = start[i : i + 1].copy()
+            NATIVE.gemm(x[i : i + 1], w, alpha=0.5, beta=2.0, out=got[:, ::step])
+            assert np.array_equal(got, want[i : i + 1])
+
+
+#: lanes of the batch-1 input gradient's dot products (gemm.hpp): 8 float32, 4 float64
+DOT_LANES = {np.float32: 8, np.float64: 4}
+VECTOR_ISA = mc.info(measure_peak=False).kernel_isa != "generic"
+
+
+@pytest.mark.skipif(not VECTOR_ISA, reason="generic kernels run the tiles' order")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_one_sample_input_gradient_sums_in_fixed_lanes(dtype: Any) -> None:
+    """d W^T for one sample (gemm.hpp): lane l sums p = l, l + L, ... in order, then
+    the lanes add pairwise. The values make any other order give another result."""
+    lanes = DOT_LANES[dtype]
+    big = dtype(2.0 ** (np.finfo(dtype).nmant + 1))  # 2^24 / 2^53: big + 1 == big
+    # One chain over p: big absorbs the ones, then cancels: 0. The lanes: lane 0 holds
+    # big - big = 0, the others a one each: lanes - 1.
+    interleaved = np.zeros(2 * lanes + 3, dtype)
+    interleaved[0], interleaved[1:lanes], interleaved[lanes] = big, 1, -big
+    # Lanes added pairwise: (big + 1) + (1 - big) = 1 for float64's (l0 + l1) + (l2 +
+    # l3); ((big + 1) + 2) + ((1 - big) + 2) = 5 for float32's eight. Left to right: 0
+    # and 3.
+    pairwise = np.array(
+        [big, 1, 1, -big] if lanes == 4 else [big, 1, 1, 1, -big, 1, 1, 1], dtype
+    )
+    for row, want in ((interleaved, lanes - 1), (pairwise, 1 if lanes == 4 else 5)):
+        w = np.stack([row, 2 * row, np.zeros_like(row)])  # W: 3 inputs x k outputs
+        got = NATIVE.gemm(np.ones((1, len(row)), dtype), w, trans_b=True)
+        assert got.tolist() == [[want, 2 * want, 0]]
+    # A tail of k % lanes values, loaded masked: its empty lanes add nothing.
+    tail = np.zeros(lanes + 1, dtype)
+    tail[0], tail[1], tail[lanes] = big, 1, -big
+    got = NATIVE.gemm(np.ones((1, lanes + 1), dtype), tail[None, :], trans_b=True)
+    assert got.tolist() == [[1]]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("features", [1, 5, 10, 33, 70, 256, 784])
+def test_one_sample_input_gradient_alpha_beta_and_strides(
+    dtype: Any, features: int
+) -> None:
+    """d W^T for one sample: its sums s are those of a contiguous call for any row
+    stride of W (rows padded) and any stride of d, then alpha * s + beta * C rounded
+    as the tiles round it; and s is within the rounding of the exact product."""
+    rng = np.random.default_rng(features)
+    k = 301
+    w = rng.standard_normal((features, k + 3)).astype(dtype)[:, :k]
+    d = rng.standard_normal((1, 2 * k)).astype(dtype)[:, ::2]
+    s = NATIVE.gemm(np.ascontiguousarray(d), np.ascontiguousarray(w), trans_b=True)
+    exact = d.astype(np.float64) @ w.T.astype(np.float64)
+    terms = np.abs(d.astype(np.float64)) @ np.abs(w.T.astype(np.float64))
+    assert np.all(np.abs(s - exact) <= 2 * k * np.finfo(dtype).eps * terms)
+    assert np.array_equal(NATIVE.gemm(d, w, trans_b=True), s)
+    for step in (1, 2):  # C written in place / through a scratch column
+        start = rng.standard_normal((1, step * features)).astype(dtype)
+        got = start.copy()
+        NATIVE.gemm(d, w, trans_b=True, alpha=0.5, beta=2.0, out=got[:, ::step])
+        want = dtype(0.5) * s + dtype(2.0) * start[:, ::step]
+        assert np.array_equal(got[:, ::step], want)

@@ -12,13 +12,13 @@
 // (ymm: one 256-bit unit where a zmm FMA takes both); 10 float64 classes pair their
 // last two rows of two columns in one ymm (kPair), so they cost 10 lanes' issue slots,
 // not 12 or 16. Masked edges use mask registers. The register
-// transposes of the float32 packers and of both batch-1 input-gradient kernels are
-// the AVX2 file's ymm ones (ymm_ops.hpp): Zen 4 issues two ymm shuffles per cycle and
-// one zmm shuffle, and, paired in alternated processes, the float32 forwards ran
-// 1.03-1.07x and batch-1 dY W^T 1.16-1.19x (float32) / 1.03-1.18x (float64) as fast
-// as through 16 x 16 / 8 x 8 zmm transposes. The float64 packers keep the 8 x 8 zmm
-// transpose (their ymm one ran 0.97-0.99x). Both paths fuse every multiply-add and
-// block K identically (gemm_driver.hpp), so they give the same bits.
+// transposes of the float32 packers are the AVX2 file's ymm ones (ymm_ops.hpp): Zen 4
+// issues two ymm shuffles per cycle and one zmm shuffle, and, paired in alternated
+// processes, the float32 forwards ran 1.03-1.07x as fast as through 16 x 16 zmm
+// transposes. The float64 packers keep the 8 x 8 zmm transpose (their ymm one ran
+// 0.97-0.99x). The batch-1 input gradient runs the AVX2 file's ymm dot products, whose
+// lanes decide its order of additions. Both paths fuse every multiply-add and block K
+// identically (gemm_driver.hpp), so they give the same bits.
 #include <immintrin.h>
 
 #include <cmath>
@@ -159,12 +159,12 @@ const KernelTable kTable = {
     "avx512",
     {32, 6, tile_row_step<OpsF32>(), tile_unpadded_rows<OpsF32>(), 384, 4080,
      MLPCORE_TILES6(OpsF32), &pack_a_kmajor<ymm::OpsF32, 32>,
-     &pack_b_kmajor<ymm::OpsF32, 6>, 128, &tall_kernel<OpsF32, 8>, 24,
-     &tall_kmajor_kernel<ymm::OpsF32, 3>, &gemv_rows_or_regs<OpsF32>,
+     &pack_b_kmajor<ymm::OpsF32, 6>, 128, &tall_kernel<OpsF32, 8>, 8,
+     &dot_rows_kernel<ymm::OpsF32, 8>, &gemv_rows_or_regs<OpsF32>,
      &rank1_kernel<OpsF32>},
     {16, 6, tile_row_step<OpsF64>(), tile_unpadded_rows<OpsF64>(), 256, 2040,
      MLPCORE_TILES6(OpsF64), &pack_a_kmajor<OpsF64>, &pack_b_kmajor<OpsF64, 6>, 64,
-     &tall_kernel<OpsF64, 8>, 16, &tall_kmajor_kernel<ymm::OpsF64, 4>,
+     &tall_kernel<OpsF64, 8>, 8, &dot_rows_kernel<ymm::OpsF64, 8>,
      &gemv_rows_or_regs<OpsF64>, &rank1_kernel<OpsF64>},
     &probe_f32,
     &probe_f64,

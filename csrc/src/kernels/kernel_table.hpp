@@ -80,17 +80,17 @@ struct GemmKernel {
     // waiting on two dependency chains.
     int tall_mr;
     void (*tall)(const TileArgs<T>* args);
-    // Optional (may be null): the same for an A stored along K (A(i, p) =
-    // a[i * lda + p]), exactly m == tall_kmajor_mr rows and a contiguous B column
-    // (rsb == 1): batch-1 input gradients read W in place through a register
-    // transpose. Null: the driver packs A instead. Float32 takes 24 rows (three 8 x 8
-    // transposes), not 32: the rows of a W with 256 or 512 outputs are 1 or 2 KiB
-    // apart, so 32 of them put 8-16 lines in one 8-way L1 set as they stream; paired on
-    // Zen 4, 784 x 128-1000 and 1000 x 300 ran 1.01-1.31x (AVX-512) and 0.98-1.41x
-    // (AVX2 tiles) as fast with 24 (784 x 256 over 24 fresh allocations of
-    // W: 1.03-1.18x, by where its pages land; median 1.11x).
-    int tall_kmajor_mr;
-    void (*tall_kmajor)(const TileArgs<T>* args);
+    // Optional (may be null): one column of an A stored along K (A(i, p) =
+    // a[i * lda + p]), m <= dot_rows_mr rows, all of K (kc), a contiguous B column (rsb
+    // == 1), final (alpha, beta applied; part unused): the batch-1 input gradient
+    // dY W^T, as dot products over W's rows where they stand. Not one chain per
+    // output: each sum runs as interleaved chains over p whose lanes are then added in
+    // a fixed order (dot_rows_kernel in tile_impl.hpp) - the same for every thread
+    // count and for AVX2 and AVX-512, but not the tiles' order, so a sample's input
+    // gradient alone differs in its last bits from its row of a batch's. Null: the
+    // driver packs A for the tiles instead.
+    int dot_rows_mr;
+    void (*dot_rows)(const TileArgs<T>* args);
     // Optional (may be null): y[i] += sum_{p < k} a[i + p * lda] * b[p * rsb] for
     // i < m, each y[i] one sequential multiply-add chain over p continuing from its
     // value (the tile kernels' order and rounding): batch-1 forward streams W row by

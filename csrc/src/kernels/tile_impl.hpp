@@ -14,9 +14,8 @@
 //   a1}), P madd_pair(P a, const T* b0, const T* b1, P c) (c + a * {b0, b0, b1, b1}),
 //   P pair_join(V lo, V hi) ({lo0, lo1, hi0, hi1}), V pair_low(P) and V pair_high(P)
 //   (lanes 0-1 and 2-3 of P as lanes 0-1 of V, the others unspecified) exist; and,
-//   where the batch-1 kernels below are instantiated, load_transposed(const T* a,
-//   index_t lda, V (&)[L], int rows = L) (col[q] lane i = a[i * lda + q]; rows past
-//   `rows` are not read).
+//   where dot_rows_kernel is instantiated, V sum_lanes(const V (&v)[L]) (lane i = the
+//   sum of v[i]'s lanes, in a fixed order).
 // Every instantiation therefore has internal linkage in an ISA-specific namespace: no
 // symbol compiled with wide-ISA flags can be merged into baseline code (KERNELS.md
 // §3.3). Includes nothing and uses no STL.
@@ -299,43 +298,56 @@ void tall_kernel(const TileArgs<typename Ops::T>* args) {
     store_column<Ops, MV>(t, c);
 }
 
-// One column of MV vectors from an A stored along K (A(i, p) = a[i * lda + p]), all
-// m == MV * L rows, B contiguous (rsb == 1): the input-gradient product dX = dY W^T at
-// batch 1. Each L x L block of A is transposed on its way into registers
-// (Ops::load_transposed), so lane i still carries row i's own sequential multiply-add
-// chain over p - the same bits as the packed path, without a packing pass over W.
-template <class Ops, int MV>
-void tall_kmajor_kernel(const TileArgs<typename Ops::T>* args) {
+// Dot products of up to R rows of an A stored along K (A(i, p) = a[i * lda + p], i < m
+// <= R) with a contiguous B column (rsb == 1), all of K: the input-gradient product
+// dX = dY W^T at batch 1, reading W's rows where they stand. Each row's sum runs as L
+// interleaved chains (lane l takes p = l, l + L, ...; a short tail's lanes read zero)
+// whose lanes are then added in a fixed tree (Ops::sum_lanes): the same order for
+// every ISA that instantiates this with the same vectors, whatever rows a thread gets.
+template <class Ops, int R>
+void dot_rows_kernel(const TileArgs<typename Ops::T>* args) {
     using T = typename Ops::T;
     using V = typename Ops::V;
     constexpr int L = Ops::L;
+    static_assert(R % L == 0, "rows are reduced L at a time");
     const TileArgs<T>& t = *args;
-    const T* a = t.a;
     const T* b = t.b;
-    const index_t lda = t.lda;
-    V c[MV];
-    load_column<Ops, MV>(t, c);
+    const index_t kc = t.kc;
+    const T* row[R];
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) row[r] = t.a + (r < t.m ? r : t.m - 1) * t.lda;
+    V acc[R];
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) acc[r] = Ops::zero();
     index_t p = 0;
-    for (; p + L <= t.kc; p += L) {
+    for (; p + L <= kc; p += L) {
+        const V bp = Ops::load(b + p);
 #pragma GCC unroll 16
-        for (int v = 0; v < MV; ++v) {
-            V col[L];
-            Ops::load_transposed(a + v * L * lda + p, lda, col);
-#pragma GCC unroll 16
-            for (int q = 0; q < L; ++q)
-                c[v] = Ops::madd(col[q], Ops::set1(b[p + q]), c[v]);
-        }
+        for (int r = 0; r < R; ++r)
+            acc[r] = Ops::madd(Ops::load(row[r] + p), bp, acc[r]);
     }
-    for (; p < t.kc; ++p) {
-        const V bp = Ops::set1(b[p]);
+    if (p < kc) {
+        const int w = static_cast<int>(kc - p);
+        const V bp = Ops::load_n(b + p, w);
 #pragma GCC unroll 16
-        for (int v = 0; v < MV; ++v) {
-            alignas(64) T col[L];
-            for (int q = 0; q < L; ++q) col[q] = a[(v * L + q) * lda + p];
-            c[v] = Ops::madd(Ops::load(col), bp, c[v]);
-        }
+        for (int r = 0; r < R; ++r)
+            acc[r] = Ops::madd(Ops::load_n(row[r] + p, w), bp, acc[r]);
     }
-    store_column<Ops, MV>(t, c);
+    alignas(64) T sums[R];
+#pragma GCC unroll 16
+    for (int g = 0; g < R; g += L) {
+        const V(&grp)[L] = *reinterpret_cast<const V(*)[L]>(acc + g);
+        Ops::store(sums + g, Ops::sum_lanes(grp));
+    }
+    const bool scale = t.alpha != T(1);
+    const bool add_c = t.beta != T(0);
+    for (index_t i = 0; i < t.m; ++i) {
+        T* dst = t.c + i * t.rsc;
+        T s = sums[i];
+        if (scale) s = t.alpha * s;
+        if (add_c) s = s + t.beta * *dst;
+        *dst = s;
+    }
 }
 
 // y[i] += sum_{p < kc} a[i + p * lda] * b[p * rsb] for i < m (Ops with masked

@@ -1,7 +1,7 @@
 // The AVX2 vector operations (ymm: 8 float32 / 4 float64 lanes) for tile_impl.hpp and
 // pack_impl.hpp (no include guard on purpose): included inside avx2.cpp's namespace,
 // and inside avx512.cpp's (as ymm::OpsF32 / OpsF64) for its float32 packers and its
-// batch-1 input-gradient kernels (see there).
+// batch-1 input-gradient dot products (the same lanes on both ISAs: the same sums).
 
 struct OpsF32 {
     using T = float;
@@ -25,6 +25,15 @@ struct OpsF32 {
     }
     static V load_n(const T* p, int n) { return _mm256_maskload_ps(p, mask(n)); }
     static void store_n(T* p, V v, int n) { _mm256_maskstore_ps(p, mask(n), v); }
+    // Lane i = the sum of v[i]'s lanes as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6
+    // + l7)).
+    static V sum_lanes(const V (&v)[8]) {
+        const V h0 = _mm256_hadd_ps(v[0], v[1]), h1 = _mm256_hadd_ps(v[2], v[3]);
+        const V h2 = _mm256_hadd_ps(v[4], v[5]), h3 = _mm256_hadd_ps(v[6], v[7]);
+        const V g0 = _mm256_hadd_ps(h0, h1), g1 = _mm256_hadd_ps(h2, h3);
+        return _mm256_add_ps(_mm256_permute2f128_ps(g0, g1, 0x20),
+                             _mm256_permute2f128_ps(g0, g1, 0x31));
+    }
     // col[q] (lane i) = a[i * lda + q] for an 8 x 8 block: 128-bit halves of rows i
     // and i + 4 share a register, so two in-lane 4 x 4 transposes finish the job. Only
     // the first `rows` rows are read (lanes past them repeat the last row).
@@ -74,6 +83,12 @@ struct OpsF64 {
     }
     static V load_n(const T* p, int n) { return _mm256_maskload_pd(p, mask(n)); }
     static void store_n(T* p, V v, int n) { _mm256_maskstore_pd(p, mask(n), v); }
+    // Lane i = the sum of v[i]'s lanes as (l0 + l1) + (l2 + l3).
+    static V sum_lanes(const V (&v)[4]) {
+        const V h0 = _mm256_hadd_pd(v[0], v[1]), h1 = _mm256_hadd_pd(v[2], v[3]);
+        return _mm256_add_pd(_mm256_permute2f128_pd(h0, h1, 0x20),
+                             _mm256_permute2f128_pd(h0, h1, 0x31));
+    }
     // col[q] (lane i) = a[i * lda + q] for a 4 x 4 block: 128-bit halves of rows i
     // and i + 2 share a register, so in-lane unpacks finish the job. Only the first
     // `rows` rows are read (lanes past them repeat the last row).
