@@ -245,6 +245,7 @@ StepResult Engine<T>::step(MatrixView<const T> x, const std::int64_t* labels,
     if (opt_.kind == OptimKind::adam && t < 1)
         throw ValueError("engine: adam step must be >= 1");
     const detail::SingleThreadScope single_thread(n <= kSingleThreadStepRows);
+    const detail::OnePartPerThreadScope stable_parts(true);
 
     StepResult res;
     forward_layers(x, n, a_.data(), MatrixView<T>(), L - 1);

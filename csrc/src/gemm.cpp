@@ -723,8 +723,10 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
         const index_t sub_n = job.split_m ? pr.n : (pr.n + fine - 1) / fine;
         const bool in_place =
             reads_b_in_place(pr, sub_m, ker) || reads_a_in_place(pr, sub_n, ker);
+        // (Inside a training step, one part per thread: see OnePartPerThreadScope.)
+        const bool few = in_place && !one_part_per_thread();
         job.parts =
-            static_cast<int>(std::min<index_t>(in_place ? fine : threads, job.units));
+            static_cast<int>(std::min<index_t>(few ? fine : threads, job.units));
         if (job.parts > 1) {
             parallel_run(job.parts, threads, &run_part<T>, &job);
             return;

@@ -202,6 +202,19 @@ SingleThreadScope::~SingleThreadScope() {
     if (active_) --t_single_thread_scopes;
 }
 
+// OnePartPerThreadScopes alive on this thread.
+thread_local int t_one_part_scopes = 0;
+
+OnePartPerThreadScope::OnePartPerThreadScope(bool active) noexcept : active_(active) {
+    if (active_) ++t_one_part_scopes;
+}
+
+OnePartPerThreadScope::~OnePartPerThreadScope() {
+    if (active_) --t_one_part_scopes;
+}
+
+bool one_part_per_thread() noexcept { return t_one_part_scopes > 0; }
+
 void parallel_run(int parts, int threads, void (*fn)(void* ctx, int part), void* ctx) {
     if (parts <= 1 || threads <= 1) {
         for (int t = 0; t < parts; ++t) fn(ctx, t);
