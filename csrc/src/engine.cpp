@@ -382,6 +382,9 @@ void Engine<T>::forward(MatrixView<const T> x, MatrixView<T> out) {
     require_view("out", out, n, n_out());
     for (index_t l = 0; l < n_layers(); ++l)
         if (!params_[l].w.data) throw ValueError("engine: parameters not bound");
+    // Repeated calls keep each core's half of the weights in its cache (2 threads,
+    // paired: batch 32 / 128 / 4096 1.06 / 1.04 / 1.09x, 512 0.99x).
+    const detail::OnePartPerThreadScope stable_parts(true);
     const index_t rows = std::min(n, kChunk);
     if (rows > infer_rows_) {  // grow-only, at most kChunk rows per layer
         for (index_t l = 0; l + 1 < n_layers(); ++l)

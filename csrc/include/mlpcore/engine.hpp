@@ -21,9 +21,9 @@
 //   element by element, then applied.
 // Threads: one step at a time per Engine (callers serialise); GEMMs may use the pool,
 //   and on 2+ threads the output layer (through D_L and D_{L-1}) runs as one pool job
-//   split over the batch's rows - the same bits as on one thread. A step's products
-//   split into one part per thread (OnePartPerThreadScope: each core keeps its half of
-//   the weights in its own cache).
+//   split over the batch's rows - the same bits as on one thread. The products of a
+//   step or a forward split into one part per thread (OnePartPerThreadScope: each core
+//   keeps its half of the weights in its own cache).
 // Errors: ShapeError / ValueError (errors.hpp) on inconsistent arguments, before any
 //   parameter is written.
 #pragma once
