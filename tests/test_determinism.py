@@ -260,6 +260,15 @@ def test_one_sample_input_gradient_sums_in_fixed_lanes(dtype: Any) -> None:
         w = np.stack([row, 2 * row, np.zeros_like(row)])  # W: 3 inputs x k outputs
         got = NATIVE.gemm(np.ones((1, len(row)), dtype), w, trans_b=True)
         assert got.tolist() == [[want, 2 * want, 0]]
+    # A 1 x 1 result sums in lanes whatever the strides of its one row (here a
+    # column's transpose, both strides one element), as does a single column of C.
+    column = interleaved[:, None].copy()
+    ones = np.ones((len(interleaved), 1), dtype)
+    assert NATIVE.gemm(column.T, ones).tolist() == [[lanes - 1]]
+    assert NATIVE.gemm(np.stack([interleaved, -interleaved]), ones).tolist() == [
+        [lanes - 1],
+        [1 - lanes],
+    ]
     # A tail of k % lanes values, loaded masked: its empty lanes add nothing.
     tail = np.zeros(lanes + 1, dtype)
     tail[0], tail[1], tail[lanes] = big, 1, -big

@@ -20,8 +20,8 @@
 // Packing absorbs transposes and any strides. Buffers are thread-local, 64-byte
 // aligned and grow-only. A single column (batch 1) runs the ISA's matrix-vector
 // kernels: one streaming A row by row when A is contiguous along M (x W), dot products
-// over A's rows when it is stored along K (dY W^T; its own order of additions, see
-// gemm.hpp); the tall tile kernel where the ISA has neither.
+// over A's rows otherwise (dY W^T; their own order of additions, see gemm.hpp); the
+// tall tile kernel where the ISA has neither.
 //
 // Exactness: partial sums after a K chunk are stored in C itself (beta == 0: C is
 // write-only for the caller, so this never reads the caller's values) or in a
@@ -479,12 +479,12 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
     const int MR = ker.mr, NR = ker.nr;
     const index_t m = pr.m, n = pr.n, k = pr.k;
     const index_t NC = ker.nc;
-    if (n == 1 && pr.rsa == 1 && ker.gemv_rows != nullptr) {
-        gemv_direct(pr, ker);
-        return;
-    }
     if (runs_dot_rows(pr, ker)) {
         gemv_kmajor(pr, ker);
+        return;
+    }
+    if (n == 1 && pr.rsa == 1 && ker.gemv_rows != nullptr) {
+        gemv_direct(pr, ker);
         return;
     }
     if (k == 1 && pr.rsc == 1 && pr.rsa == 1 && ker.rank1 != nullptr) {

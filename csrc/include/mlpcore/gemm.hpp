@@ -15,12 +15,17 @@
 //     between K blocks are stored exactly in T, so neither the blocking, the packed
 //     or in-place path, the thread count nor the choice between avx2 and avx512
 //     changes a bit (generic differs from them by the FMA roundings only).
-//     The exception, on avx2/avx512: a single column of C from an A stored along K
-//     (dY W^T for one sample, C^T = W dY^T), computed as dot products over A's rows:
-//     lane l of an 8-wide (float64: 4-wide) vector sums p = l, l + 8, ... in order,
-//     then the lanes are added as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)).
-//     Also independent of the thread count and the same on avx2 and avx512, but not
-//     the bits of that row inside a batch.
+//     The exception, on avx2/avx512: when C is a single row or column, each output
+//     is the dot product of the one k-vector (A's row, or B's column) with a k-vector
+//     of the other operand, and those sum in lanes - lane l of an 8-wide (float64:
+//     4-wide) vector takes p = l, l + 8 (4), ... in order, then the lanes are added
+//     as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)) (float64: (l0 + l1) + (l2
+//     + l3)), then alpha and beta as above - except where that other operand is
+//     contiguous along the outputs and C has more than one element (a row-major B
+//     for a single row of C, as W in x W at batch 1; a column-major A for a single
+//     column), which keeps the chain. Also independent of the thread count and the
+//     same on avx2 and avx512, but not the bits of that row inside a batch (as for
+//     one sample's input gradient dY W^T).
 // Aliasing: C must not overlap A or B (A and B may overlap each other).
 // Threads: uses up to get_num_threads() workers (a persistent pool; one per 400k of
 //   m*n*k, so small products stay on the caller), split over C's rows or columns,
