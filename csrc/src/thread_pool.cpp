@@ -205,13 +205,9 @@ SingleThreadScope::~SingleThreadScope() {
 // OnePartPerThreadScopes alive on this thread.
 thread_local int t_one_part_scopes = 0;
 
-OnePartPerThreadScope::OnePartPerThreadScope(bool active) noexcept : active_(active) {
-    if (active_) ++t_one_part_scopes;
-}
+OnePartPerThreadScope::OnePartPerThreadScope() noexcept { ++t_one_part_scopes; }
 
-OnePartPerThreadScope::~OnePartPerThreadScope() {
-    if (active_) --t_one_part_scopes;
-}
+OnePartPerThreadScope::~OnePartPerThreadScope() { --t_one_part_scopes; }
 
 bool one_part_per_thread() noexcept { return t_one_part_scopes > 0; }
 

@@ -37,25 +37,22 @@ private:
     bool active_;
 };
 
-// While alive (when `active`; scopes nest), the calling thread's kernels split a
-// product into one part per thread instead of a few: with two parts, the caller almost
-// always runs the first and the worker the second, so each core keeps reading the same
-// half of the weights from its own L2 across a training step's products and across
-// steps - with a few parts each, claimed dynamically, a layer's weights crossed between
-// the cores' caches every step. Paired at 2 threads on Zen 4 (in one process,
-// alternated), fit at batch 32 ran 1.15x as fast (1.19-1.21x while another tenant held
-// a core; nearly all of it from the forward products), batch 128 1.06x, 512
-// 1.00-1.03x. Standalone products keep a few parts per thread (see gemm_ex): there one
-// per thread ran 0.89-1.41x as fast, by shape.
+// While alive (scopes nest), the calling thread's kernels split a product into one
+// part per thread instead of a few: with two parts, the caller almost always runs the
+// first and the worker the second, so each core keeps reading the same half of the
+// weights from its own L2 across a training step's products and across steps - with a
+// few parts each, claimed dynamically, a layer's weights crossed between the cores'
+// caches every step. Paired at 2 threads on Zen 4 (in one process, alternated), fit at
+// batch 32 ran 1.15x as fast (1.19-1.21x while another tenant held a core; nearly all
+// of it from the forward products), batch 128 1.06x, 512 1.00-1.03x. Standalone
+// products keep a few parts per thread (see gemm_ex): there one per thread ran
+// 0.89-1.41x as fast, by shape.
 class OnePartPerThreadScope {
 public:
-    explicit OnePartPerThreadScope(bool active) noexcept;
+    OnePartPerThreadScope() noexcept;
     ~OnePartPerThreadScope();
     OnePartPerThreadScope(const OnePartPerThreadScope&) = delete;
     OnePartPerThreadScope& operator=(const OnePartPerThreadScope&) = delete;
-
-private:
-    bool active_;
 };
 
 // Whether a OnePartPerThreadScope is alive on the calling thread.
