@@ -372,29 +372,27 @@ bool runs_dot_rows(const Problem<T>& pr, const GemmKernel<T>& ker) {
     return pr.n == 1 && ker.dot_rows != nullptr && (pr.m == 1 || pr.rsa != 1);
 }
 
+// Rows x k values of X(i, p) = x[i * rs + p * cs] as contiguous rows (X itself when
+// cs == 1; else copied into buf - rare: strided views): the dot kernel's operands.
 template <class T>
-void gemv_kmajor(const Problem<T>& pr, const GemmKernel<T>& ker) {
+const T* rows_along_k(const T* x, index_t rows, index_t k, index_t rs, index_t cs,
+                      Scratch& buf) {
+    if (cs == 1) return x;
+    T* copy = buf.get<T>(rows * k);
+    for (index_t i = 0; i < rows; ++i)
+        for (index_t p = 0; p < k; ++p) copy[i * k + p] = x[i * rs + p * cs];
+    return copy;
+}
+
+template <class T>
+void gemv_dot_rows(const Problem<T>& pr, const GemmKernel<T>& ker) {
     const index_t MR = ker.dot_rows_mr;
     Buffers& bufs = thread_buffers();
     TileArgs<T> t{};
     t.kc = pr.k;
-    // Strided operands (rare: views) are made contiguous first.
-    const T* a = pr.a;
-    t.lda = pr.rsa;
-    if (pr.csa != 1) {
-        T* copy = bufs.a.get<T>(pr.m * pr.k);
-        for (index_t i = 0; i < pr.m; ++i)
-            for (index_t p = 0; p < pr.k; ++p)
-                copy[i * pr.k + p] = pr.a[i * pr.rsa + p * pr.csa];
-        a = copy;
-        t.lda = pr.k;
-    }
-    t.b = pr.b;
-    if (pr.rsb != 1) {
-        T* copy = bufs.b.get<T>(pr.k);
-        for (index_t p = 0; p < pr.k; ++p) copy[p] = pr.b[p * pr.rsb];
-        t.b = copy;
-    }
+    const T* a = rows_along_k(pr.a, pr.m, pr.k, pr.rsa, pr.csa, bufs.a);
+    t.lda = a == pr.a ? pr.rsa : pr.k;
+    t.b = rows_along_k(pr.b, 1, pr.k, 0, pr.rsb, bufs.b);
     t.rsb = 1;
     t.csb = 1;
     t.n = 1;
@@ -480,7 +478,7 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
     const index_t m = pr.m, n = pr.n, k = pr.k;
     const index_t NC = ker.nc;
     if (runs_dot_rows(pr, ker)) {
-        gemv_kmajor(pr, ker);
+        gemv_dot_rows(pr, ker);
         return;
     }
     if (n == 1 && pr.rsa == 1 && ker.gemv_rows != nullptr) {

@@ -14,8 +14,8 @@
 //   a1}), P madd_pair(P a, const T* b0, const T* b1, P c) (c + a * {b0, b0, b1, b1}),
 //   P pair_join(V lo, V hi) ({lo0, lo1, hi0, hi1}), V pair_low(P) and V pair_high(P)
 //   (lanes 0-1 and 2-3 of P as lanes 0-1 of V, the others unspecified) exist; and,
-//   where dot_rows_kernel is instantiated, V sum_lanes(const V (&v)[L]) (lane i = the
-//   sum of v[i]'s lanes, in a fixed order).
+//   where dot_rows_kernel is instantiated, V sum_lanes(const V* v) (lane i = the sum
+//   of v[i]'s lanes for i < L, in a fixed order).
 // Every instantiation therefore has internal linkage in an ISA-specific namespace: no
 // symbol compiled with wide-ISA flags can be merged into baseline code (KERNELS.md
 // §3.3). Includes nothing and uses no STL.
@@ -333,21 +333,10 @@ void dot_rows_kernel(const TileArgs<typename Ops::T>* args) {
         for (int r = 0; r < R; ++r)
             acc[r] = Ops::madd(Ops::load_n(row[r] + p, w), bp, acc[r]);
     }
-    alignas(64) T sums[R];
+    V sums[R / L];
 #pragma GCC unroll 16
-    for (int g = 0; g < R; g += L) {
-        const V(&grp)[L] = *reinterpret_cast<const V(*)[L]>(acc + g);
-        Ops::store(sums + g, Ops::sum_lanes(grp));
-    }
-    const bool scale = t.alpha != T(1);
-    const bool add_c = t.beta != T(0);
-    for (index_t i = 0; i < t.m; ++i) {
-        T* dst = t.c + i * t.rsc;
-        T s = sums[i];
-        if (scale) s = t.alpha * s;
-        if (add_c) s = s + t.beta * *dst;
-        *dst = s;
-    }
+    for (int g = 0; g < R / L; ++g) sums[g] = Ops::sum_lanes(acc + g * L);
+    store_column<Ops, R / L>(t, sums);
 }
 
 // y[i] += sum_{p < kc} a[i + p * lda] * b[p * rsb] for i < m (Ops with masked

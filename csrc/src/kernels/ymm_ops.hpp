@@ -25,9 +25,9 @@ struct OpsF32 {
     }
     static V load_n(const T* p, int n) { return _mm256_maskload_ps(p, mask(n)); }
     static void store_n(T* p, V v, int n) { _mm256_maskstore_ps(p, mask(n), v); }
-    // Lane i = the sum of v[i]'s lanes as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6
-    // + l7)).
-    static V sum_lanes(const V (&v)[8]) {
+    // Lane i < 8 = the sum of v[i]'s lanes as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
+    // (l6 + l7)).
+    static V sum_lanes(const V* v) {
         const V h0 = _mm256_hadd_ps(v[0], v[1]), h1 = _mm256_hadd_ps(v[2], v[3]);
         const V h2 = _mm256_hadd_ps(v[4], v[5]), h3 = _mm256_hadd_ps(v[6], v[7]);
         const V g0 = _mm256_hadd_ps(h0, h1), g1 = _mm256_hadd_ps(h2, h3);
@@ -83,8 +83,8 @@ struct OpsF64 {
     }
     static V load_n(const T* p, int n) { return _mm256_maskload_pd(p, mask(n)); }
     static void store_n(T* p, V v, int n) { _mm256_maskstore_pd(p, mask(n), v); }
-    // Lane i = the sum of v[i]'s lanes as (l0 + l1) + (l2 + l3).
-    static V sum_lanes(const V (&v)[4]) {
+    // Lane i < 4 = the sum of v[i]'s lanes as (l0 + l1) + (l2 + l3).
+    static V sum_lanes(const V* v) {
         const V h0 = _mm256_hadd_pd(v[0], v[1]), h1 = _mm256_hadd_pd(v[2], v[3]);
         return _mm256_add_pd(_mm256_permute2f128_pd(h0, h1, 0x20),
                              _mm256_permute2f128_pd(h0, h1, 0x31));
