@@ -73,7 +73,8 @@ def test_same_bits_for_1_2_3_threads(dtype: Any, restore_threads: None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("optimizer", "batch"), [("sgd", 512), ("adam", 512), ("sgd", 4), ("adam", 5)]
+    ("optimizer", "batch"),
+    [("sgd", 512), ("adam", 512), ("sgd", 4), ("adam", 5), ("sgd", 32), ("adam", 24)],
 )
 def test_training_same_bits_for_1_2_3_threads(
     optimizer: str, batch: int, restore_threads: None
@@ -81,7 +82,9 @@ def test_training_same_bits_for_1_2_3_threads(
     """Whole fits on the engine - its products split over threads, with the bias,
     activation and activation derivative applied to each block on whichever pool
     thread computed it; steps of <= 4 rows kept on the calling thread - keep the
-    bits of one thread."""
+    bits of one thread. At batch 24-32 the hidden layers' forward products are split
+    over K (W's rows), each thread continuing the chains of the one before; the
+    predictions of the trained networks are compared too."""
     rng = np.random.default_rng(3)
     # At batch 5 the first layer's products (800 x 160 x 5 multiply-adds) are split.
     rows, n_in = (1024, 40) if batch > 64 else (160, 800)
@@ -107,7 +110,7 @@ def test_training_same_bits_for_1_2_3_threads(
         assert not np.array_equal(net.layers[0].W, initial)  # it trained
         weights[threads] = [
             p.copy() for layer in net.layers for p in (layer.W, layer.b)
-        ]
+        ] + [net.forward(X[:batch])]
     for threads in (2, 3):
         for a, b in zip(weights[1], weights[threads], strict=True):
             assert np.array_equal(a, b)

@@ -190,6 +190,8 @@ Pool& pool() {
 
 }  // namespace
 
+void spin_pause() noexcept { MLPCORE_PAUSE(); }
+
 int kernel_threads() noexcept {
     return t_single_thread_scopes > 0 ? 1 : get_num_threads();
 }

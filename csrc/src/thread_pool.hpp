@@ -18,6 +18,9 @@ namespace mlpcore::detail {
 
 void parallel_run(int parts, int threads, void (*fn)(void* ctx, int part), void* ctx);
 
+// One pause of a thread spinning on another's progress (x86: the PAUSE instruction).
+void spin_pause() noexcept;
+
 // The thread count the calling thread's kernels use: get_num_threads(), or 1 while a
 // SingleThreadScope is alive on this thread.
 int kernel_threads() noexcept;
@@ -46,7 +49,8 @@ private:
 // batch 32 ran 1.15x as fast (1.19-1.21x while another tenant held a core; nearly all
 // of it from the forward products), batch 128 1.06x, 512 1.00-1.03x. Standalone
 // products keep a few parts per thread (see gemm_ex): there one per thread ran
-// 0.89-1.41x as fast, by shape.
+// 0.89-1.41x as fast, by shape. The scope also lets a forward product split over K
+// (the weights' rows), the partition of the weight update (gemm.cpp, k_stages).
 class OnePartPerThreadScope {
 public:
     OnePartPerThreadScope() noexcept;

@@ -23,7 +23,8 @@
 //   and on 2+ threads the output layer (through D_L and D_{L-1}) runs as one pool job
 //   split over the batch's rows - the same bits as on one thread. The products of a
 //   step or a forward split into one part per thread (OnePartPerThreadScope: each core
-//   keeps its half of the weights in its own cache).
+//   keeps its half of the weights in its own cache); a hidden layer's forward splits
+//   over the weights' rows, as its update does (gemm.cpp, k_stages).
 // Errors: ShapeError / ValueError (errors.hpp) on inconsistent arguments, before any
 //   parameter is written.
 #pragma once

@@ -28,8 +28,10 @@
 //     one sample's input gradient dY W^T).
 // Aliasing: C must not overlap A or B (A and B may overlap each other).
 // Threads: uses up to get_num_threads() workers (a persistent pool; one per 400k of
-//   m*n*k, so small products stay on the caller), split over C's rows or columns,
-//   never over k. Safe to call concurrently from several threads with disjoint
+//   m*n*k, so small products stay on the caller), split over C's rows or columns -
+//   or, inside the training engine, over k into consecutive stretches of every
+//   chain, each thread continuing the one before (the same chains, so the same
+//   bits). Safe to call concurrently from several threads with disjoint
 //   outputs (packing buffers are thread-local; a caller finding the pool busy runs
 //   on its own thread). Works in a child after fork().
 // Kernels: chosen once per process (MLPCORE_ISA or the CPU's widest); see
