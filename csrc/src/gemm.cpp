@@ -178,9 +178,10 @@ void wait_for_upstream(const KStage& stage, index_t tiles) {
 // A column-major problem: C (m x n) += op over k, element (i, j) of X at
 // x[i * rs + j * cs]. `r_off`/`c_off` locate it in the whole problem, `swapped` says
 // whether the whole problem is the transpose of the caller's (for the epilogue).
-// `stage` (null: a whole product) makes it one stage of a K split: C then holds on
-// entry the partial sums of the K before it unless it is the first stage, and on exit
-// its partial sums unless it is the last (beta == 0, one K chunk, no epilogue before).
+// `stage` (null: a whole product) makes it one stage of a K split (beta == 0, one K
+// chunk): C holds on entry the partial sums over the K before it (`resumes`), and on
+// exit its own partial sums, with neither alpha nor the epilogue applied (`stops`),
+// except in the first and last stages respectively.
 template <class T>
 struct Problem {
     index_t m, n, k;
