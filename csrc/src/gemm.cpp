@@ -163,6 +163,8 @@ struct KStage {
     const std::atomic<index_t>* upstream;
     // Tiles this stage has finished.
     std::atomic<index_t>* done;
+    // Whether this stage finishes the chains (alpha, beta and the epilogue applied).
+    bool last;
 };
 
 // Spins until the stage before has finished more than `tiles` tiles. It yields now and
@@ -179,9 +181,9 @@ void wait_for_upstream(const KStage& stage, index_t tiles) {
 // x[i * rs + j * cs]. `r_off`/`c_off` locate it in the whole problem, `swapped` says
 // whether the whole problem is the transpose of the caller's (for the epilogue).
 // `stage` (null: a whole product) makes it one stage of a K split (beta == 0, one K
-// chunk): C holds on entry the partial sums over the K before it (`resumes`), and on
-// exit its own partial sums, with neither alpha nor the epilogue applied (`stops`),
-// except in the first and last stages respectively.
+// chunk): unless it is the first stage, C holds on entry the partial sums over the K
+// before it; unless it is the last, C holds on exit its own partial sums, with neither
+// alpha nor the epilogue applied.
 template <class T>
 struct Problem {
     index_t m, n, k;
@@ -196,7 +198,6 @@ struct Problem {
     bool swapped;
     const Epilogue* ep;
     const KStage* stage;
-    bool resumes, stops;  // a stage after the first / before the last
 };
 
 // Rows [0, mc) x columns [0, kc) of A into MR-tall micro-panels, zero-padded. MR is a
@@ -529,6 +530,8 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
     // A stage of a K split visits each tile once, so that the next stage can follow
     // tile by tile.
     const index_t nk = pr.stage ? 1 : (k + kc_target - 1) / kc_target;
+    const bool resumes = pr.stage && pr.stage->upstream;
+    const bool stops = pr.stage && !pr.stage->last;
     const index_t kc_max = (k + nk - 1) / nk;
     // Partial sums go to a separate tile when C's old values are still needed.
     const bool sep = pr.beta != T(0) && nk > 1;
@@ -555,7 +558,7 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
             for (index_t kb = 0; kb < nk; ++kb) {
                 const index_t pc = k * kb / nk;
                 const index_t kc = k * (kb + 1) / nk - pc;
-                const bool first = kb == 0 && !pr.resumes, last = kb == nk - 1;
+                const bool first = kb == 0 && !resumes, last = kb == nk - 1;
                 const T* bblk = pr.b + pc * pr.rsb + jc * pr.csb;
                 const ColumnPanels cols(nc, NR);
                 if (!direct_b)
@@ -598,12 +601,11 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
                             t.part = first ? nullptr : (sep ? pt : ct);
                             t.rsp = rsp;
                             t.csp = csp;
-                            t.final = last && !pr.stops;
+                            t.final = last && !stops;
                             t.c = last || !sep ? ct : pt;
                             t.rsc = last || !sep ? pr.rsc : 1;
                             t.csc = last || !sep ? pr.csc : mc_max;
-                            if (pr.stage && pr.stage->upstream)
-                                wait_for_upstream(*pr.stage, tiles_done);
+                            if (resumes) wait_for_upstream(*pr.stage, tiles_done);
                             if (tall) {
                                 ker.tall(&t);
                             } else {
@@ -614,7 +616,7 @@ void gemm_serial(const Problem<T>& pr, const GemmKernel<T>& ker) {
                                                       std::memory_order_release);
                             ir += step;
                         }
-                        if (last && !pr.stops) run_epilogue(pr, ic, jc + jr, mc, t.n);
+                        if (last && !stops) run_epilogue(pr, ic, jc + jr, mc, t.n);
                     }
                 }
             }
@@ -678,16 +680,14 @@ constexpr index_t kMinKStageTiles = 8;
 template <class T>
 int k_stages(const Problem<T>& pr, int threads, const GemmKernel<T>& ker) {
     const int stages = std::min(threads, kMaxKStages);
+    if (stages < 2 || pr.n == 1 || !one_part_per_thread() || pr.beta != T(0)) return 0;
     const index_t tiles = (pr.m + ker.mr - 1) / ker.mr * ((pr.n + ker.nr - 1) / ker.nr);
     const bool fits = pr.k >= kMinKStageDepth * stages &&
                       pr.k <= 2 * gemm_kc<T>() * stages &&
                       tiles >= kMinKStageTiles * stages;
     const bool in_place =
         reads_a_in_place(pr, pr.n, ker) && reads_b_in_place(pr, pr.m, ker);
-    return stages > 1 && pr.n > 1 && one_part_per_thread() && pr.beta == T(0) &&
-                   in_place && fits
-               ? stages
-               : 0;
+    return fits && in_place ? stages : 0;
 }
 
 template <class T>
@@ -712,14 +712,13 @@ void run_k_stage(void* ctx, int t) {
         std::atomic<index_t>& tiles;
         ~Finish() { tiles.store(PTRDIFF_MAX, std::memory_order_release); }
     } finish{done};
-    const KStage stage{t > 0 ? &job.done[t - 1].tiles : nullptr, &done};
+    const KStage stage{t > 0 ? &job.done[t - 1].tiles : nullptr, &done,
+                       t + 1 == job.stages};
     Problem<T> sub = pr;
     sub.a += k0 * pr.csa;
     sub.b += k0 * pr.rsb;
     sub.k = k1 - k0;
     sub.stage = &stage;
-    sub.resumes = t > 0;
-    sub.stops = t + 1 < job.stages;
     gemm_serial(sub, *job.ker);
 }
 
@@ -800,7 +799,7 @@ void gemm_ex(T alpha, MatrixView<const T> a, MatrixView<const T> b, T beta,
             return;
         }
     }
-    if (const int stages = threads > 1 ? k_stages(pr, threads, ker) : 0; stages > 1) {
+    if (const int stages = k_stages(pr, threads, ker); stages > 1) {
         KStagesJob<T> job{};
         job.pr = &pr;
         job.ker = &ker;
